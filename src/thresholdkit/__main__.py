@@ -1,0 +1,3 @@
+from thresholdkit.cli.main import main
+
+main()

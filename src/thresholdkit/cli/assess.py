@@ -1,0 +1,64 @@
+"""``thresholdkit assess``."""
+
+from __future__ import annotations
+
+import click
+
+from thresholdkit.cli.common import format_option, get_area, show
+from thresholdkit.errors import UsageError
+from thresholdkit.output import Result
+
+
+@click.command()
+@click.argument("area")
+@click.argument("case_file", required=False)
+@click.option("--indicator", "-i", "indicator_ids", multiple=True, help="Indicator id (repeatable).")
+@click.option("--level", "-l", type=click.IntRange(1, 4), help="Your own professional judgement of the level.")
+@click.option("--set", "set_id", default=None, help="Named indicator set (default: main).")
+@format_option
+def assess(area: str, case_file: str | None, indicator_ids: tuple[str, ...], level: int | None,
+           set_id: str | None, fmt: str) -> None:
+    """Assess a case: the level, what to do, whom to call, consent, and the emergency route at the top level.
+
+    Give indicator ids with --indicator, a case file (YAML or JSON; '-' for stdin), or your own
+    judgement of the level with --level. The level is the highest level among the matched
+    indicators, never lower.
+    """
+    from thresholdkit.assess import assess as run_assess
+    from thresholdkit.cases import check_case, read_case_file
+    from thresholdkit.model import source_text
+    from thresholdkit.views import assessment_doc
+
+    facts = {}
+    ids = list(indicator_ids)
+    if case_file is not None:
+        case = check_case(read_case_file(case_file), where=case_file if case_file != "-" else "stdin")
+        if case.get("area") and case["area"].lower() != area.lower():
+            raise UsageError(f"the case file is for area '{case['area']}', not '{area}'")
+        ids += case.get("indicators") or []
+        facts = case.get("facts") or {}
+        if case.get("level") is not None:
+            if level is not None and level != case["level"]:
+                raise UsageError(f"--level {level} and the case file's level {case['level']} disagree")
+            level = case["level"]
+        if set_id is None:
+            set_id = case.get("set")
+    a = get_area(area)
+    result = run_assess(a, ids, set_id=set_id or "main", level=level, facts=facts)
+    data = result.to_dict()
+    if result.emergency and fmt not in ("json", "yaml", "table", "markdown"):
+        click.echo("EMERGENCY: if a child is in immediate danger call 999; then the area's referral line.", err=True)
+    rows = [
+        {"area": result.area, "level": result.level, "level_name": result.level_name, "indicator": i.id,
+         "indicator_level": i.level, "domain": i.domain_label, "text": i.text, "source": source_text(i.source)}
+        for i in result.indicators
+    ] or [{"area": result.area, "level": result.level, "level_name": result.level_name}]
+    show(
+        Result(
+            data=data,
+            rows=rows,
+            columns=["area", "level", "level_name", "indicator", "indicator_level", "domain", "text", "source"],
+            doc=lambda: assessment_doc(data),
+        ),
+        fmt,
+    )

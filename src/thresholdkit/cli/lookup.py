@@ -1,0 +1,115 @@
+"""The lookup commands: levels, indicators, pathway, contacts, consent."""
+
+from __future__ import annotations
+
+import click
+
+from thresholdkit.cli.common import format_option, get_area, level_option, show
+from thresholdkit.output import Result
+
+
+@click.command()
+@click.argument("area")
+@format_option
+def levels(area: str, fmt: str) -> None:
+    """The four levels with local names and definitions."""
+    from thresholdkit.views import levels_doc
+
+    a = get_area(area)
+    lvls = a.levels()
+    rows = [{"level": lv["level"], "name": lv["name"], "label": lv["label"],
+             "definition": " ".join(q["text"] for q in lv["definition"])} for lv in lvls]
+    show(Result(data=lvls, rows=rows, columns=["level", "name", "label", "definition"],
+                doc=lambda: levels_doc(a.name, lvls)), fmt)
+
+
+@click.command()
+@click.argument("area")
+@level_option()
+@click.option("--domain", "-d", help="Domain: developmental, parenting, family_environment, or the document's own label.")
+@click.option("--search", "-s", help="Only indicators whose text contains this (case-insensitive).")
+@click.option("--set", "set_id", default="main", show_default=True, help="Named indicator set.")
+@format_option
+def indicators(area: str, level: int | None, domain: str | None, search: str | None, set_id: str, fmt: str) -> None:
+    """Indicators of need, each with level, domain, verbatim text and source."""
+    from thresholdkit.filters import filter_indicators
+    from thresholdkit.model import source_text
+
+    a = get_area(area)
+    items = filter_indicators(a.indicators(set_id), level=level, domain=domain, search=search)
+    data = [i.to_dict() for i in items]
+    rows = [{**d, "source": source_text(d["source"]), "domain": d["domain_label"]} for d in data]
+    show(Result(data=data, rows=rows, columns=["id", "level", "domain", "text"]), fmt)
+
+
+@click.command()
+@click.argument("area")
+@level_option()
+@format_option
+def pathway(area: str, level: int | None, fmt: str) -> None:
+    """What to do at each level: response, steps, forms, timescales, contacts, procedures."""
+    from thresholdkit.views import pathway_doc
+
+    a = get_area(area)
+    pw = a.pathway()
+    data = {
+        "area": a.id,
+        "levels": [lp for lp in pw["levels"] if level is None or lp["level"] == level],
+        "procedures": a.procedures(level),
+        "emergency": pw["emergency"],
+    }
+    rows = [{"level": lp["level"], "response": " ".join(q["text"] for q in lp["response"])} for lp in data["levels"]]
+    show(Result(data=data, rows=rows, columns=["level", "response"],
+                doc=lambda: pathway_doc(a.name, data, a.levels(), a.contacts(), level)), fmt)
+
+
+@click.command()
+@click.argument("area")
+@click.option("--role", "-r", help="Only contacts with this role (front_door, mash, out_of_hours, early_help, police, helpline ...).")
+@click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'", help="Say which line to call at this moment.")
+@click.option("--now", is_flag=True, help="Say which line to call now (this machine's local time).")
+@format_option
+def contacts(area: str, role: str | None, at: str | None, now: bool, fmt: str) -> None:
+    """Whom to call, with hours; with --at or --now, which line is open then."""
+    import sys
+
+    from thresholdkit.contacts import contact_rows, select
+
+    a = get_area(area)
+    result = select(a.contacts(), role=role, at=at, now=now)
+    rows = contact_rows(result["contacts"])
+    if result.get("advice"):
+        adv = result["advice"]
+        names = {c["id"]: c["name"] for c in a.contacts()}
+        sys.stderr.write(f"At {adv['at']} ({adv['day']}): call " + " or ".join(names[c] for c in adv["call"]) + "\n")
+        for reason in adv["reasons"]:
+            sys.stderr.write(f"  - {reason}\n")
+    columns = ["id", "name", "role", *(["open"] if result.get("advice") else []), "phone", "email", "hours"]
+    show(Result(data=result["contacts"], rows=rows, columns=columns), fmt)
+
+
+@click.command()
+@click.argument("area")
+@level_option(required=True)
+@click.option("--purpose", "-p", type=click.Choice(["early-help", "referral", "information-sharing", "assessment"]))
+@click.option("--consent", "-c", "state", type=click.Choice(["given", "refused", "withdrawn", "not-sought"]))
+@click.option("--risk/--no-risk", default=None, help="Would seeking consent or informing the family put the child at risk?")
+@format_option
+def consent(area: str, level: int, purpose: str | None, state: str | None, risk: bool | None, fmt: str) -> None:
+    """Consent guidance for a situation: the decision and what must be done, each with its wording."""
+    from thresholdkit.consent import evaluate
+    from thresholdkit.model import source_text
+    from thresholdkit.views import consent_doc
+
+    a = get_area(area)
+    result = evaluate(
+        a.consent_rules(),
+        level=level,
+        purpose=purpose.replace("-", "_") if purpose else None,
+        consent=state.replace("-", "_") if state else None,
+        risk_if_sought=risk,
+    )
+    result = {"area": a.id, **result, "disclaimer": "This supports, and does not replace, professional judgement."}
+    rows = [{"id": r["id"], "decision": r["decision"], "text": r["text"], "source": source_text(r["source"])}
+            for r in result["rules"]]
+    show(Result(data=result, rows=rows, columns=["id", "decision", "text"], doc=lambda: consent_doc(a.name, result)), fmt)

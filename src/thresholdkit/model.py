@@ -1,0 +1,101 @@
+"""Plain data objects returned by the library; ``to_dict()`` matches the JSON Schemas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DOMAINS = {
+    "developmental": "Child's developmental needs",
+    "parenting": "Parenting capacity",
+    "family_environment": "Family and environmental factors",
+}
+
+DISCLAIMER = (
+    "thresholdkit supports, and never replaces, professional judgement. It shows what the "
+    "area's published guidance says; discuss concerns with your manager or safeguarding lead, "
+    "and if a child is in immediate danger call 999."
+)
+
+
+def source_text(source: dict[str, str] | None) -> str:
+    """A source reference as one line: 'Section 9, Identifying Need table, ...'."""
+    if not source:
+        return ""
+    return ", ".join(source[k] for k in ("section", "table", "heading", "page") if source.get(k))
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    level: int
+    domain: str
+    domain_label: str
+    text: str
+    source: dict[str, str]
+    set: str = "main"
+    subdomain: str | None = None
+    domain_uncertain: bool = False
+    note: str | None = None
+    conditions: tuple[dict[str, Any], ...] = ()
+    concepts: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "level": self.level,
+            "domain": self.domain,
+            "domain_label": self.domain_label,
+            "subdomain": self.subdomain,
+            "text": self.text,
+            "source": dict(self.source),
+            "set": self.set,
+            "domain_uncertain": self.domain_uncertain,
+            "note": self.note,
+            "conditions": [dict(c) for c in self.conditions],
+            "concepts": list(self.concepts),
+        }
+
+
+@dataclass
+class Assessment:
+    area: str
+    area_name: str
+    set: str
+    level: int
+    level_name: str
+    level_label: str
+    basis: str
+    indicators: list[Indicator]
+    emergency: dict[str, Any] | None
+    pathway: dict[str, Any]
+    contacts: list[dict[str, Any]]
+    consent: list[dict[str, Any]]
+    guidance: list[dict[str, Any]]
+    document: dict[str, Any]
+    versions: dict[str, str | None]
+    warnings: list[str] = field(default_factory=list)
+    practitioner_level: int | None = None
+    disclaimer: str = DISCLAIMER
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "area": self.area,
+            "area_name": self.area_name,
+            "set": self.set,
+            "level": self.level,
+            "level_name": self.level_name,
+            "level_label": self.level_label,
+            "basis": self.basis,
+            "practitioner_level": self.practitioner_level,
+            "emergency": self.emergency,
+            "indicators": [i.to_dict() for i in self.indicators],
+            "pathway": self.pathway,
+            "contacts": self.contacts,
+            "consent": self.consent,
+            "guidance": self.guidance,
+            "warnings": self.warnings,
+            "disclaimer": self.disclaimer,
+            "document": self.document,
+            "versions": self.versions,
+        }

@@ -1,0 +1,236 @@
+"""Checks for authority data: JSON Schema, consistency, and verbatim quotes.
+
+Every message names the file, the item and, where it can, the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from thresholdkit.schemas import load_schema
+
+_WS = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Whitespace folded, Markdown bold markers of the text conversion removed."""
+    return _WS.sub(" ", text.replace("**", "")).strip()
+
+
+def check_data(
+    data: dict[str, Any], origin: dict[str, Path] | None = None, source_dir: Path | None = None
+) -> list[str]:
+    """All problems found in merged authority data; an empty list means it passed."""
+    problems = check_schema(data, origin)
+    if problems:
+        return problems  # consistency checks assume the shape is right
+    problems += check_consistency(data, origin)
+    if source_dir is not None:
+        problems += check_verbatim(data, source_dir, origin)
+    return problems
+
+
+def _where(origin: dict[str, Path] | None, path: list[Any]) -> str:
+    top = str(path[0]) if path else ""
+    file = origin.get(top) if origin else None
+    dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+    prefix = f"{file.name}: " if file is not None else ""
+    return f"{prefix}{dotted or '(top level)'}"
+
+
+def _hint(error: Any) -> str:
+    validator = error.validator
+    if validator == "type" and "string" in (error.validator_value or []) or error.validator_value == "string":
+        inst = error.instance
+        if isinstance(inst, bool):
+            return " (YAML read an unquoted yes/no/on/off as a boolean: quote it)"
+        if isinstance(inst, int):
+            return " (YAML read an unquoted phone number or time such as 09:00 as a number: quote it)"
+        return " (quote it as a string)"
+    if validator == "additionalProperties":
+        return " (check the spelling against schemas/authority.schema.json)"
+    return ""
+
+
+def check_schema(data: Any, origin: dict[str, Path] | None = None, name: str = "authority") -> list[str]:
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(load_schema(name))
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        if error.context:
+            # oneOf / anyOf: report the most specific sub-error
+            best = min(error.context, key=lambda e: len(list(e.schema_path)))
+            message = best.message
+        else:
+            message = error.message
+        message = " ".join(message.split())
+        if len(message) > 160:
+            message = message[:157] + "..."
+        problems.append(f"{_where(origin, list(error.absolute_path))}: {message}{_hint(error)}")
+    return problems
+
+
+def iter_indicators(data: dict[str, Any]) -> Iterator[tuple[str, int, int, dict[str, Any], dict[str, Any]]]:
+    """(set id, group index, indicator index, group, indicator) for every indicator."""
+    for s in data.get("indicator_sets", []):
+        for gi, group in enumerate(s.get("groups", []) or []):
+            for ii, ind in enumerate(group.get("indicators", [])):
+                yield s["id"], gi, ii, group, ind
+
+
+def check_consistency(data: dict[str, Any], origin: dict[str, Path] | None = None) -> list[str]:
+    problems: list[str] = []
+
+    def where(*path: Any) -> str:
+        return _where(origin, list(path))
+
+    levels = [lv["level"] for lv in data["levels"]]
+    if sorted(levels) != [1, 2, 3, 4]:
+        problems.append(f"{where('levels')}: levels must be 1, 2, 3 and 4 once each (found {levels})")
+
+    contact_ids: set[str] = set()
+    for i, c in enumerate(data["contacts"]):
+        if c["id"] in contact_ids:
+            problems.append(f"{where('contacts', i, 'id')}: duplicate contact id '{c['id']}'")
+        contact_ids.add(c["id"])
+
+    def ref(cid: str, *path: Any) -> None:
+        if cid not in contact_ids:
+            from thresholdkit.errors import did_you_mean
+
+            problems.append(f"{where(*path)}: unknown contact '{cid}'{did_you_mean(cid, contact_ids)}")
+
+    for i, c in enumerate(data["contacts"]):
+        comp = (c.get("hours") or {}).get("complement_of")
+        if comp:
+            ref(comp, "contacts", i, "hours", "complement_of")
+            if comp == c["id"]:
+                problems.append(f"{where('contacts', i, 'hours')}: a contact cannot be the complement of itself")
+    for i, lp in enumerate(data["pathway"]["levels"]):
+        for j, cid in enumerate(lp.get("contacts", [])):
+            ref(cid, "pathway", "levels", i, "contacts", j)
+    for i, proc in enumerate(data["pathway"].get("procedures", [])):
+        for j, cid in enumerate(proc.get("contacts", [])):
+            ref(cid, "pathway", "procedures", i, "contacts", j)
+    em = data["emergency"]
+    ref(em["police"], "emergency", "police")
+    for j, cid in enumerate(em["referral"]):
+        ref(cid, "emergency", "referral", j)
+
+    seen: dict[str, str] = {}
+    set_ids: set[str] = set()
+    for s in data["indicator_sets"]:
+        if s["id"] in set_ids:
+            problems.append(f"{where('indicator_sets')}: duplicate indicator set id '{s['id']}'")
+        set_ids.add(s["id"])
+        if s["published"]:
+            wanted = set(s.get("levels") or [1, 2, 3, 4])
+            have = {g["level"] for g in s.get("groups", [])}
+            for missing in sorted(wanted - have):
+                problems.append(
+                    f"{where('indicator_sets')}: set '{s['id']}' has no indicators at level {missing}"
+                    " (add them, or list the levels the set covers in 'levels')"
+                )
+    for set_id, gi, ii, _group, ind in iter_indicators(data):
+        if ind["id"] in seen:
+            problems.append(
+                f"{where('indicator_sets')}: set '{set_id}' group {gi} indicator {ii}: duplicate indicator id "
+                f"'{ind['id']}' (already used in set '{seen[ind['id']]}'); ids must be unique within the area"
+            )
+        seen[ind["id"]] = set_id
+
+    for key in ("guidance", "errata"):
+        ids = [item["id"] for item in data.get(key, [])]
+        for dup in sorted({x for x in ids if ids.count(x) > 1}):
+            problems.append(f"{where(key)}: duplicate id '{dup}'")
+    rule_ids = [r["id"] for r in data["consent"]["rules"]]
+    for dup in sorted({x for x in rule_ids if rule_ids.count(x) > 1}):
+        problems.append(f"{where('consent', 'rules')}: duplicate rule id '{dup}'")
+    proc_ids = [p["id"] for p in data["pathway"].get("procedures", [])]
+    for dup in sorted({x for x in proc_ids if proc_ids.count(x) > 1}):
+        problems.append(f"{where('pathway', 'procedures')}: duplicate procedure id '{dup}'")
+    pl = [lp["level"] for lp in data["pathway"]["levels"]]
+    for dup in sorted({x for x in pl if pl.count(x) > 1}):
+        problems.append(f"{where('pathway', 'levels')}: level {dup} appears more than once")
+    return problems
+
+
+_NOT_QUOTES = {("document", "notes")}
+
+
+def iter_quotes(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every verbatim text in the data: (path, text)."""
+    if path[:2] in _NOT_QUOTES:
+        return
+    if isinstance(node, dict):
+        text = node.get("text")
+        if isinstance(text, str):
+            yield path, text
+        for key, value in node.items():
+            if key != "text":
+                yield from iter_quotes(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from iter_quotes(value, (*path, i))
+
+
+def check_verbatim(data: dict[str, Any], source_dir: Path, origin: dict[str, Path] | None = None) -> list[str]:
+    source_file = source_dir / data["document"]["source_file"]
+    try:
+        source = normalise(source_file.read_text(encoding="utf-8"))
+    except OSError:
+        return [f"{source_file}: source text not found; cannot check quotes are verbatim"]
+    problems = []
+    for path, text in iter_quotes(data):
+        if normalise(text) not in source:
+            short = text if len(text) < 70 else text[:67] + "..."
+            problems.append(
+                f"{_where(origin, list(path))}: text not found verbatim in {source_file.name}: {short!r}"
+            )
+    return problems
+
+
+def find_sources(start: Path | None = None) -> Path | None:
+    """The folder of source texts: $THRESHOLDKIT_SOURCES, or a shared/seeds folder above here."""
+    import os
+
+    env = os.environ.get("THRESHOLDKIT_SOURCES")
+    if env:
+        return Path(env)
+    for base in [start or Path.cwd(), Path(__file__).resolve()]:
+        for parent in [base, *base.parents]:
+            for cand in (parent / "shared" / "seeds", parent.parent / "shared" / "seeds"):
+                if cand.is_dir():
+                    return cand
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m thresholdkit.validation DATA_DIR [SOURCE_DIR]``: a check usable before the CLI."""
+    import sys
+
+    from thresholdkit.datafiles import read_merged
+    from thresholdkit.errors import ThresholdkitError
+
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0])
+    sources = Path(args[1]) if len(args) > 1 else find_sources()
+    try:
+        data, origin = read_merged(folder)
+    except ThresholdkitError as exc:
+        print(exc)
+        return 1
+    problems = check_data(data, origin, sources)
+    for p in problems:
+        print(p)
+    n = sum(1 for _ in iter_indicators(data)) if not check_schema(data) else 0
+    print(f"{len(problems)} problem(s); {n} indicators")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
