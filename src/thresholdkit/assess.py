@@ -95,7 +95,9 @@ def assess(
         warnings.insert(0, review)
     for ind in matched:
         if ind.domain_uncertain:
-            warnings.append(f"The document's layout does not show the domain of '{ind.id}' for certain: {ind.note or ''}".strip())
+            warnings.append(
+                f"The document's layout does not show the domain of '{ind.id}' for certain: {ind.note or ''}".strip()
+            )
     pathway = area.level_pathway(final)
     pathway["procedures"] = area.procedures(final)
     contact_ids = list(pathway.get("contacts", []))

@@ -8,8 +8,9 @@ PURPOSES = ("early_help", "referral", "information_sharing", "assessment")
 CONSENT_STATES = ("given", "refused", "withdrawn", "not_sought")
 
 
-def _matches(when: dict[str, Any], level: int | None, purpose: str | None, consent: str | None,
-             risk: bool | None) -> int | None:
+def _matches(
+    when: dict[str, Any], level: int | None, purpose: str | None, consent: str | None, risk: bool | None
+) -> int | None:
     """None if the rule does not apply; else how many of its conditions the situation met."""
     score = 0
     for key, value in (("levels", level), ("purpose", purpose), ("consent", consent)):
@@ -26,8 +27,13 @@ def _matches(when: dict[str, Any], level: int | None, purpose: str | None, conse
     return score
 
 
-def evaluate(consent_data: dict[str, Any], level: int | None = None, purpose: str | None = None,
-             consent: str | None = None, risk_if_sought: bool | None = None) -> dict[str, Any]:
+def evaluate(
+    consent_data: dict[str, Any],
+    level: int | None = None,
+    purpose: str | None = None,
+    consent: str | None = None,
+    risk_if_sought: bool | None = None,
+) -> dict[str, Any]:
     """The rules that apply, most specific first; ``decision`` is the most specific rule's."""
     scored = []
     for order, rule in enumerate(consent_data.get("rules", [])):

@@ -11,8 +11,9 @@ from thresholdkit.hours import parse_when, status_at
 ROLES = ("front_door", "mash", "out_of_hours", "early_help", "police", "helpline", "form", "policy", "website", "other")
 
 
-def select(contacts: list[dict[str, Any]], role: str | None = None, at: str | None = None,
-           now: bool = False) -> dict[str, Any]:
+def select(
+    contacts: list[dict[str, Any]], role: str | None = None, at: str | None = None, now: bool = False
+) -> dict[str, Any]:
     if at and now:
         raise UsageError("give --at or --now, not both")
     when = parse_when(at) if at else (_dt.datetime.now() if now else None)

@@ -18,8 +18,9 @@ _ALIASES = {
 }
 
 
-def filter_indicators(items: Iterable[Indicator], level: int | None = None, domain: str | None = None,
-                      search: str | None = None) -> list[Indicator]:
+def filter_indicators(
+    items: Iterable[Indicator], level: int | None = None, domain: str | None = None, search: str | None = None
+) -> list[Indicator]:
     out = list(items)
     if level is not None:
         out = [i for i in out if i.level == level]

@@ -33,8 +33,9 @@ def _in_window(window: dict[str, Any], when: _dt.datetime, *, ignore_days: bool)
     return now < end and (ignore_days or yesterday in days)
 
 
-def is_open(contact: dict[str, Any], by_id: dict[str, dict[str, Any]], when: _dt.datetime,
-            _depth: int = 0) -> tuple[bool | None, str]:
+def is_open(
+    contact: dict[str, Any], by_id: dict[str, dict[str, Any]], when: _dt.datetime, _depth: int = 0
+) -> tuple[bool | None, str]:
     """(open, reason): True / False / None (unknown) at ``when``, with why."""
     hours = contact.get("hours")
     if not hours:
@@ -59,8 +60,8 @@ def is_open(contact: dict[str, Any], by_id: dict[str, dict[str, Any]], when: _dt
             f"{contact['name']}: the document prints the times ({hours['text']}) but not the days of the week"
         )
     inside = any(_in_window(w, when, ignore_days=False) for w in windows)
-    state = "open" if inside else "closed"
-    return inside, f"{contact['name']}: {state} on {DAY_NAMES[DAYS[when.weekday()]]} at {when:%H:%M} ({hours['text']})"
+    word = "open" if inside else "closed"
+    return inside, f"{contact['name']}: {word} on {DAY_NAMES[DAYS[when.weekday()]]} at {when:%H:%M} ({hours['text']})"
 
 
 def status_at(contacts: list[dict[str, Any]], when: _dt.datetime) -> dict[str, Any]:
@@ -92,8 +93,11 @@ def status_at(contacts: list[dict[str, Any]], when: _dt.datetime) -> dict[str, A
         call = [c["id"] for c in lines]
         reasons.append("The document does not settle which line is open at this moment, so both are shown.")
         reasons += [states[c["id"]][1] for c in lines]
-    if any((c.get("hours") or {}).get("windows") and (c.get("hours") or {}).get("bank_holidays", "not_printed")
-           == "not_printed" for c in lines):
+    if any(
+        (c.get("hours") or {}).get("windows")
+        and (c.get("hours") or {}).get("bank_holidays", "not_printed") == "not_printed"
+        for c in lines
+    ):
         reasons.append("The document does not say what happens on bank holidays.")
     return {
         "at": when.strftime("%Y-%m-%d %H:%M"),
@@ -112,4 +116,6 @@ def parse_when(text: str) -> _dt.datetime:
     try:
         return _dt.datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
     except ValueError:
-        raise UsageError(f"--at '{text}' is not a date and time; use 'YYYY-MM-DD HH:MM', e.g. '2026-11-23 10:00'") from None
+        raise UsageError(
+            f"--at '{text}' is not a date and time; use 'YYYY-MM-DD HH:MM', e.g. '2026-11-23 10:00'"
+        ) from None

@@ -8,14 +8,16 @@ table is rendered here rather than with tabulate, whose import alone costs tens 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+_MD_ORDERED = re.compile(r"^\d+[.)]")
 FORMATS = ("table", "json", "yaml", "csv", "markdown")
 _CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
-_MD_SPECIAL = "\\`*_{}[]<>()#+-.!|"
+_MD_SPECIAL = "\\`*_[]<>|"
 
 
 def cell(value: Any) -> str:
@@ -44,7 +46,14 @@ def md_escape(text: str) -> str:
             out.append(" ")
         else:
             out.append(ch)
-    return "".join(out)
+    text = "".join(out)
+    ordered = _MD_ORDERED.match(text)
+    if ordered:
+        end = ordered.end() - 1
+        text = text[:end] + "\\" + text[end:]
+    elif text[:1] in ("#", "-", "+", "="):
+        text = "\\" + text
+    return text
 
 
 def to_json(obj: Any) -> str:

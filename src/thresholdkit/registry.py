@@ -63,9 +63,7 @@ def review_status(document: dict[str, Any], today: _dt.date | None = None) -> st
         last = nxt - _dt.timedelta(days=1)
     if today > last:
         printed = document.get("review_due") or due
-        return (
-            f"This guidance was due for review ({printed}); check with the partnership for a newer version."
-        )
+        return f"This guidance was due for review ({printed}); check with the partnership for a newer version."
     return None
 
 
@@ -100,7 +98,9 @@ class Area:
                 if impl.plugin_name == self.id
             ]
             if not impls:
-                raise DataError(f"area '{self.id}' is unavailable: its plugin does not implement thresholdkit_authority")
+                raise DataError(
+                    f"area '{self.id}' is unavailable: its plugin does not implement thresholdkit_authority"
+                )
             try:
                 result = impls[-1].function()
             except Exception as exc:
@@ -110,7 +110,8 @@ class Area:
             got = result["authority"].get("id")
             if got != self.id:
                 raise DataError(
-                    f"area '{self.id}' is unavailable: its data says id '{got}' but its entry point is named '{self.id}'"
+                    f"area '{self.id}' is unavailable: its data says id '{got}' "
+                    f"but its entry point is named '{self.id}'"
                 )
             self._authority = result
         return self._authority

@@ -35,7 +35,7 @@ def load(text: str, *, name: str) -> Any:
     except yaml.YAMLError as exc:
         raise DataError(f"{name}: not valid YAML: {_one_line(exc)}") from None
     try:
-        return yaml.load(text, Loader=loader_cls)  # noqa: S506 - loader_cls is a SafeLoader
+        return yaml.load(text, Loader=loader_cls)
     except yaml.YAMLError as exc:
         raise DataError(f"{name}: not valid YAML: {_one_line(exc)}") from None
 

@@ -21,13 +21,21 @@ def validate_folder(folder: Path, sources: Path | None, name: str | None = None)
     try:
         data, origin = read_merged(folder)
     except ThresholdkitError as exc:
-        return {"area": name or str(folder), "path": str(folder), "indicators": 0, "problems": [str(exc)], "notes": notes}
+        return {
+            "area": name or str(folder),
+            "path": str(folder),
+            "indicators": 0,
+            "problems": [str(exc)],
+            "notes": notes,
+        }
     if sources is None:
         notes.append("source texts not found: quotes were not checked verbatim (use --sources)")
     problems = check_data(data, origin, sources)
     count = sum(1 for _ in iter_indicators(data)) if isinstance(data.get("indicator_sets"), list) else 0
     if name and not problems and data["authority"]["id"] != name:
-        problems.append(f"the data's authority id '{data['authority']['id']}' differs from the entry point name '{name}'")
+        problems.append(
+            f"the data's authority id '{data['authority']['id']}' differs from the entry point name '{name}'"
+        )
     area = name or (data.get("authority") or {}).get("id") or str(folder)
     return {"area": area, "path": str(folder), "indicators": count, "problems": problems, "notes": notes}
 
@@ -36,7 +44,7 @@ def validate_targets(target: str | None, sources: Path | None) -> list[dict[str,
     from thresholdkit.plugins import load_all, new_manager
     from thresholdkit.validation import find_sources
 
-    sources = sources or find_sources()
+    sources = sources if sources is not None else find_sources()
     if target and (Path(target).is_dir() or "/" in target):
         folder = Path(target)
         if not folder.is_dir():
@@ -49,17 +57,28 @@ def validate_targets(target: str | None, sources: Path | None) -> list[dict[str,
 
         names = [r.name for r in records]
         if target not in names:
-            raise UsageError(f"unknown area '{target}'{did_you_mean(target, names)}; installed: {', '.join(sorted(names))}")
+            raise UsageError(
+                f"unknown area '{target}'{did_you_mean(target, names)}; installed: {', '.join(sorted(names))}"
+            )
         records = [r for r in records if r.name == target]
     report = []
     for r in sorted(records, key=lambda r: r.name):
         if r.status != "loaded":
-            report.append({"area": r.name, "path": None, "indicators": 0, "problems": [r.error or r.status], "notes": []})
+            report.append(
+                {"area": r.name, "path": None, "indicators": 0, "problems": [r.error or r.status], "notes": []}
+            )
             continue
-        folder = _data_dir_of(r.obj)
-        if folder is None:
-            report.append({"area": r.name, "path": None, "indicators": 0, "problems": [],
-                           "notes": ["a Python plugin without a data folder: nothing to validate"]})
+        data_dir = _data_dir_of(r.obj)
+        if data_dir is None:
+            report.append(
+                {
+                    "area": r.name,
+                    "path": None,
+                    "indicators": 0,
+                    "problems": [],
+                    "notes": ["a Python plugin without a data folder: nothing to validate"],
+                }
+            )
             continue
-        report.append(validate_folder(folder, sources, r.name))
+        report.append(validate_folder(data_dir, sources, r.name))
     return report

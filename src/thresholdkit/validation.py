@@ -43,7 +43,7 @@ def _where(origin: dict[str, Path] | None, path: list[Any]) -> str:
 
 def _hint(error: Any) -> str:
     validator = error.validator
-    if validator == "type" and "string" in (error.validator_value or []) or error.validator_value == "string":
+    if (validator == "type" and "string" in (error.validator_value or [])) or error.validator_value == "string":
         inst = error.instance
         if isinstance(inst, bool):
             return " (YAML read an unquoted yes/no/on/off as a boolean: quote it)"
@@ -188,9 +188,7 @@ def check_verbatim(data: dict[str, Any], source_dir: Path, origin: dict[str, Pat
     for path, text in iter_quotes(data):
         if normalise(text) not in source:
             short = text if len(text) < 70 else text[:67] + "..."
-            problems.append(
-                f"{_where(origin, list(path))}: text not found verbatim in {source_file.name}: {short!r}"
-            )
+            problems.append(f"{_where(origin, list(path))}: text not found verbatim in {source_file.name}: {short!r}")
     return problems
 
 
@@ -200,7 +198,7 @@ def find_sources(start: Path | None = None) -> Path | None:
 
     env = os.environ.get("THRESHOLDKIT_SOURCES")
     if env:
-        return Path(env)
+        return Path(env) if Path(env).is_dir() else None
     for base in [start or Path.cwd(), Path(__file__).resolve()]:
         for parent in [base, *base.parents]:
             for cand in (parent / "shared" / "seeds", parent.parent / "shared" / "seeds"):

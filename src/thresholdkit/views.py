@@ -35,16 +35,23 @@ def contact_line(c: dict[str, Any], open_state: Any = "n/a") -> str:
 def timescale_line(t: dict[str, Any]) -> str:
     qty = t["quantity"] if "quantity_max" not in t else f"{t['quantity']}-{t['quantity_max']}"
     unit = t["unit"].replace("_", " ")
-    return f"{t['applies_to']}: {qty} {unit} (\"{t['text']}\")  [{source_text(t.get('source'))}]"
+    return f'{t["applies_to"]}: {qty} {unit} ("{t["text"]}")  [{source_text(t.get("source"))}]'
 
 
 def pathway_blocks(doc: Doc, lp: dict[str, Any], contacts_by_id: dict[str, dict[str, Any]], prefix: str = "") -> None:
     doc.add(f"{prefix}Response", quote_lines(lp.get("response", [])) or [lp.get("note", "")])
     doc.add(f"{prefix}Who leads", quote_lines(lp.get("lead", [])))
-    doc.add(f"{prefix}Steps", [f"{n}. {s['text']}  [{source_text(s['source'])}]" for n, s in enumerate(lp.get("steps", []), 1)])
-    doc.add(f"{prefix}Forms", [f"{f['name']}" + (f": {f['text']}" if f.get("text") else "") for f in lp.get("forms", [])])
+    doc.add(
+        f"{prefix}Steps",
+        [f"{n}. {s['text']}  [{source_text(s['source'])}]" for n, s in enumerate(lp.get("steps", []), 1)],
+    )
+    doc.add(
+        f"{prefix}Forms", [f"{f['name']}" + (f": {f['text']}" if f.get("text") else "") for f in lp.get("forms", [])]
+    )
     doc.add(f"{prefix}Timescales", [timescale_line(t) for t in lp.get("timescales", [])])
-    doc.add(f"{prefix}Contacts", [contact_line(contacts_by_id[c]) for c in lp.get("contacts", []) if c in contacts_by_id])
+    doc.add(
+        f"{prefix}Contacts", [contact_line(contacts_by_id[c]) for c in lp.get("contacts", []) if c in contacts_by_id]
+    )
     for proc in lp.get("procedures", []):
         lines = [f"{n}. {s['text']}  [{source_text(s['source'])}]" for n, s in enumerate(proc["steps"], 1)]
         lines += [timescale_line(t) for t in proc.get("timescales", [])]
@@ -66,7 +73,8 @@ def assessment_doc(a: dict[str, Any]) -> Doc:
     doc.add(
         "Matched indicators",
         [
-            f"L{i['level']} {i['id']} ({DOMAINS[i['domain']]} / {i['domain_label']}): {i['text']}  [{source_text(i['source'])}]"
+            f"L{i['level']} {i['id']} ({DOMAINS[i['domain']]} / {i['domain_label']}): {i['text']}"
+            f"  [{source_text(i['source'])}]"
             for i in a["indicators"]
         ]
         or [f"None: level {a['practitioner_level']} is the practitioner's own judgement."],
@@ -74,14 +82,19 @@ def assessment_doc(a: dict[str, Any]) -> Doc:
     by_id = {c["id"]: c for c in a["contacts"]}
     pathway_blocks(doc, a["pathway"], by_id, prefix="What to do: ")
     doc.add("Contacts", [contact_line(c) for c in a["contacts"]])
-    doc.add("Consent", [f"[{r['decision'].replace('_', ' ')}] {r['text']}  [{source_text(r['source'])}]" for r in a["consent"]])
+    doc.add(
+        "Consent",
+        [f"[{r['decision'].replace('_', ' ')}] {r['text']}  [{source_text(r['source'])}]" for r in a["consent"]],
+    )
     for g in a.get("guidance", []):
         doc.add(g["title"], quote_lines(g["items"]))
     d = a["document"]
     doc.add(
         "Source",
         [
-            f"{d['title']}" + (f", {d['version']}" if d.get("version") else "") + (f", {d['date']}" if d.get("date") else ""),
+            f"{d['title']}"
+            + (f", {d['version']}" if d.get("version") else "")
+            + (f", {d['date']}" if d.get("date") else ""),
             f"thresholdkit {a['versions']['thresholdkit']}, plugin {a['versions']['plugin'] or 'unknown'}",
         ],
     )
@@ -103,8 +116,13 @@ def levels_doc(area_name: str, levels: list[dict[str, Any]]) -> Doc:
     return doc
 
 
-def pathway_doc(area_name: str, pathway: dict[str, Any], levels: list[dict[str, Any]],
-                contacts: list[dict[str, Any]], only: int | None) -> Doc:
+def pathway_doc(
+    area_name: str,
+    pathway: dict[str, Any],
+    levels: list[dict[str, Any]],
+    contacts: list[dict[str, Any]],
+    only: int | None,
+) -> Doc:
     doc = Doc(f"{area_name}: pathway" + (f", level {only}" if only else ""))
     by_id = {c["id"]: c for c in contacts}
     names = {lv["level"]: lv["name"] for lv in levels}
@@ -125,8 +143,13 @@ def pathway_doc(area_name: str, pathway: dict[str, Any], levels: list[dict[str, 
 
 def consent_doc(area_name: str, result: dict[str, Any]) -> Doc:
     situation = ", ".join(
-        f"{k}={v}" for k, v in (("level", result["level"]), ("purpose", result["purpose"]),
-                                ("consent", result["consent"]), ("risk if sought", result["risk_if_sought"]))
+        f"{k}={v}"
+        for k, v in (
+            ("level", result["level"]),
+            ("purpose", result["purpose"]),
+            ("consent", result["consent"]),
+            ("risk if sought", result["risk_if_sought"]),
+        )
         if v is not None
     )
     doc = Doc(f"{area_name}: consent ({situation})")

@@ -16,8 +16,9 @@ from thresholdkit.output import Result
 @click.option("--level", "-l", type=click.IntRange(1, 4), help="Your own professional judgement of the level.")
 @click.option("--set", "set_id", default=None, help="Named indicator set (default: main).")
 @format_option
-def assess(area: str, case_file: str | None, indicator_ids: tuple[str, ...], level: int | None,
-           set_id: str | None, fmt: str) -> None:
+def assess(
+    area: str, case_file: str | None, indicator_ids: tuple[str, ...], level: int | None, set_id: str | None, fmt: str
+) -> None:
     """Assess a case: the level, what to do, whom to call, consent, and the emergency route at the top level.
 
     Give indicator ids with --indicator, a case file (YAML or JSON; '-' for stdin), or your own
@@ -29,7 +30,7 @@ def assess(area: str, case_file: str | None, indicator_ids: tuple[str, ...], lev
     from thresholdkit.model import source_text
     from thresholdkit.views import assessment_doc
 
-    facts = {}
+    facts: dict[str, object] = {}
     ids = list(indicator_ids)
     if case_file is not None:
         case = check_case(read_case_file(case_file), where=case_file if case_file != "-" else "stdin")
@@ -49,8 +50,16 @@ def assess(area: str, case_file: str | None, indicator_ids: tuple[str, ...], lev
     if result.emergency and fmt not in ("json", "yaml", "table", "markdown"):
         click.echo("EMERGENCY: if a child is in immediate danger call 999; then the area's referral line.", err=True)
     rows = [
-        {"area": result.area, "level": result.level, "level_name": result.level_name, "indicator": i.id,
-         "indicator_level": i.level, "domain": i.domain_label, "text": i.text, "source": source_text(i.source)}
+        {
+            "area": result.area,
+            "level": result.level,
+            "level_name": result.level_name,
+            "indicator": i.id,
+            "indicator_level": i.level,
+            "domain": i.domain_label,
+            "text": i.text,
+            "source": source_text(i.source),
+        }
         for i in result.indicators
     ] or [{"area": result.area, "level": result.level, "level_name": result.level_name}]
     show(

@@ -17,16 +17,29 @@ def levels(area: str, fmt: str) -> None:
 
     a = get_area(area)
     lvls = a.levels()
-    rows = [{"level": lv["level"], "name": lv["name"], "label": lv["label"],
-             "definition": " ".join(q["text"] for q in lv["definition"])} for lv in lvls]
-    show(Result(data=lvls, rows=rows, columns=["level", "name", "label", "definition"],
-                doc=lambda: levels_doc(a.name, lvls)), fmt)
+    rows = [
+        {
+            "level": lv["level"],
+            "name": lv["name"],
+            "label": lv["label"],
+            "definition": " ".join(q["text"] for q in lv["definition"]),
+        }
+        for lv in lvls
+    ]
+    show(
+        Result(
+            data=lvls, rows=rows, columns=["level", "name", "label", "definition"], doc=lambda: levels_doc(a.name, lvls)
+        ),
+        fmt,
+    )
 
 
 @click.command()
 @click.argument("area")
 @level_option()
-@click.option("--domain", "-d", help="Domain: developmental, parenting, family_environment, or the document's own label.")
+@click.option(
+    "--domain", "-d", help="Domain: developmental, parenting, family_environment, or the document's own label."
+)
 @click.option("--search", "-s", help="Only indicators whose text contains this (case-insensitive).")
 @click.option("--set", "set_id", default="main", show_default=True, help="Named indicator set.")
 @format_option
@@ -59,13 +72,24 @@ def pathway(area: str, level: int | None, fmt: str) -> None:
         "emergency": pw["emergency"],
     }
     rows = [{"level": lp["level"], "response": " ".join(q["text"] for q in lp["response"])} for lp in data["levels"]]
-    show(Result(data=data, rows=rows, columns=["level", "response"],
-                doc=lambda: pathway_doc(a.name, data, a.levels(), a.contacts(), level)), fmt)
+    show(
+        Result(
+            data=data,
+            rows=rows,
+            columns=["level", "response"],
+            doc=lambda: pathway_doc(a.name, data, a.levels(), a.contacts(), level),
+        ),
+        fmt,
+    )
 
 
 @click.command()
 @click.argument("area")
-@click.option("--role", "-r", help="Only contacts with this role (front_door, mash, out_of_hours, early_help, police, helpline ...).")
+@click.option(
+    "--role",
+    "-r",
+    help="Only contacts with this role (front_door, mash, out_of_hours, early_help, police, helpline ...).",
+)
 @click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'", help="Say which line to call at this moment.")
 @click.option("--now", is_flag=True, help="Say which line to call now (this machine's local time).")
 @format_option
@@ -93,7 +117,9 @@ def contacts(area: str, role: str | None, at: str | None, now: bool, fmt: str) -
 @level_option(required=True)
 @click.option("--purpose", "-p", type=click.Choice(["early-help", "referral", "information-sharing", "assessment"]))
 @click.option("--consent", "-c", "state", type=click.Choice(["given", "refused", "withdrawn", "not-sought"]))
-@click.option("--risk/--no-risk", default=None, help="Would seeking consent or informing the family put the child at risk?")
+@click.option(
+    "--risk/--no-risk", default=None, help="Would seeking consent or informing the family put the child at risk?"
+)
 @format_option
 def consent(area: str, level: int, purpose: str | None, state: str | None, risk: bool | None, fmt: str) -> None:
     """Consent guidance for a situation: the decision and what must be done, each with its wording."""
@@ -110,6 +136,10 @@ def consent(area: str, level: int, purpose: str | None, state: str | None, risk:
         risk_if_sought=risk,
     )
     result = {"area": a.id, **result, "disclaimer": "This supports, and does not replace, professional judgement."}
-    rows = [{"id": r["id"], "decision": r["decision"], "text": r["text"], "source": source_text(r["source"])}
-            for r in result["rules"]]
-    show(Result(data=result, rows=rows, columns=["id", "decision", "text"], doc=lambda: consent_doc(a.name, result)), fmt)
+    rows = [
+        {"id": r["id"], "decision": r["decision"], "text": r["text"], "source": source_text(r["source"])}
+        for r in result["rules"]
+    ]
+    show(
+        Result(data=result, rows=rows, columns=["id", "decision", "text"], doc=lambda: consent_doc(a.name, result)), fmt
+    )

@@ -12,7 +12,11 @@ from thresholdkit.output import Result
 
 @click.command()
 @click.argument("target", required=False)
-@click.option("--sources", type=click.Path(file_okay=False), help="Folder of the source texts (default: a shared/seeds folder nearby, or $THRESHOLDKIT_SOURCES).")
+@click.option(
+    "--sources",
+    type=click.Path(file_okay=False),
+    help="Folder of the source texts (default: a shared/seeds folder nearby, or $THRESHOLDKIT_SOURCES).",
+)
 @format_option
 def validate(target: str | None, sources: str | None, fmt: str) -> int:
     """Check plugin data (an AREA, a data folder PATH, or every installed area) against the schema,
@@ -20,8 +24,15 @@ def validate(target: str | None, sources: str | None, fmt: str) -> int:
     from thresholdkit.validate_cmd import validate_targets
 
     report = validate_targets(target, Path(sources) if sources else None)
-    rows = [{"area": r["area"], "status": "ok" if not r["problems"] else "FAILED",
-             "indicators": r["indicators"], "problems": r["problems"] or r.get("notes", [])} for r in report]
+    rows = [
+        {
+            "area": r["area"],
+            "status": "ok" if not r["problems"] else "FAILED",
+            "indicators": r["indicators"],
+            "problems": r["problems"] or r.get("notes", []),
+        }
+        for r in report
+    ]
     show(Result(data=report, rows=rows, columns=["area", "status", "indicators", "problems"]), fmt)
     failed = [r["area"] for r in report if r["problems"]]
     if failed:

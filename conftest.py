@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from thresholdkit.cli.main import cli
+
+ROOT = Path(__file__).resolve().parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THRESHOLDKIT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.delenv("THRESHOLDKIT_PLUGINS", raising=False)
+    monkeypatch.delenv("THRESHOLDKIT_DEBUG", raising=False)
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run() -> Callable[..., Run]:
+    def _run(*args: str, input: str | None = None) -> Run:
+        result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return _run
+
+
+def assert_one_line_error(r: Run, code: int | None = None) -> None:
+    assert r.code != 0
+    if code is not None:
+        assert r.code == code, r
+    lines = [line for line in r.err.splitlines() if line.strip()]
+    assert len(lines) == 1, r.err
+    assert lines[0].startswith("Error: ")
+    assert "Traceback" not in r.err + r.out
+
+
+@pytest.fixture
+def fake_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str, dict[str, str]], Path]:
+    """Install a throwaway plugin distribution on sys.path: (area, module source, extra files)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+
+    def make(area: str, module_source: str, files: dict[str, str] | None = None) -> Path:
+        pkg = site / f"fake_{area}"
+        pkg.mkdir()
+        (pkg / "__init__.py").write_text(textwrap.dedent(module_source))
+        for rel, text in (files or {}).items():
+            target = pkg / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(textwrap.dedent(text))
+        dist = site / f"fake_{area}-9.9.dist-info"
+        dist.mkdir()
+        (dist / "entry_points.txt").write_text(f"[thresholdkit]\n{area} = fake_{area}:plugin\n")
+        return pkg
+
+    return make
+
+
+@pytest.fixture
+def seeds() -> Iterator[Path]:
+    if not SEEDS.is_dir():
+        pytest.skip(f"source texts not found at {SEEDS}: verbatim checks need ../shared/seeds")
+    old = os.environ.get("THRESHOLDKIT_SOURCES")
+    os.environ["THRESHOLDKIT_SOURCES"] = str(SEEDS)
+    yield SEEDS
+    if old is None:
+        del os.environ["THRESHOLDKIT_SOURCES"]
+    else:
+        os.environ["THRESHOLDKIT_SOURCES"] = old

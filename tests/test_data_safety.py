@@ -1,0 +1,63 @@
+"""YAML safety and the validator's messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from thresholdkit import safeyaml
+from thresholdkit.errors import DataError
+
+
+def test_aliases_are_refused():
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"
+    with pytest.raises(DataError, match="aliases"):
+        safeyaml.load(bomb, name="bomb.yaml")
+
+
+def test_deep_nesting_is_refused():
+    with pytest.raises(DataError, match="nested deeper"):
+        safeyaml.load("[" * 100 + "]" * 100, name="deep.yaml")
+
+
+def test_oversized_file_is_refused():
+    with pytest.raises(DataError, match="larger than"):
+        safeyaml.load("x: " + "y" * (safeyaml.MAX_BYTES + 1), name="big.yaml")
+
+
+def test_python_tags_are_refused():
+    with pytest.raises(DataError):
+        safeyaml.load("!!python/object/apply:os.system ['true']", name="evil.yaml")
+
+
+def test_validator_names_yaml_traps():
+    from thresholdkit.validation import check_schema
+
+    data = {
+        "contacts": [
+            {
+                "id": "x",
+                "name": "X",
+                "role": "police",
+                "phone": [{"number": 999}],
+                "hours": {
+                    "text": "t",
+                    "source": {"section": "s"},
+                    "windows": [{"days": ["mon"], "start": 540, "end": "17:00"}],
+                },
+                "source": {"section": "s"},
+            }
+        ]
+    }
+    messages = "\n".join(check_schema(data))
+    assert "contacts[0].phone[0].number" in messages
+    assert "quote it" in messages
+    assert "contacts[0].hours.windows[0].start" in messages
+
+
+def test_schema_is_valid_draft_2020_12():
+    from jsonschema import Draft202012Validator
+
+    from thresholdkit.schemas import load_schema
+
+    for name in ("authority", "case", "assessment"):
+        Draft202012Validator.check_schema(load_schema(name))
