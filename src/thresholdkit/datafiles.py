@@ -12,43 +12,49 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from thresholdkit import __version__
 from thresholdkit.errors import DataError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 SUFFIXES = (".yaml", ".yml")
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     if os.environ.get("THRESHOLDKIT_NO_CACHE"):
         return None
     explicit = os.environ.get("THRESHOLDKIT_CACHE_DIR")
     if explicit:
-        return Path(explicit)
+        return explicit
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "thresholdkit"
+    return os.path.join(base, "thresholdkit")
 
 
-def data_files(folder: Path) -> list[Path]:
+def data_files(folder: str | os.PathLike[str]) -> list[str]:
+    """The folder's YAML files, sorted (plain strings: pathlib costs start-up time)."""
+    folder = os.fspath(folder)
     try:
         names = sorted(os.listdir(folder))
     except OSError as exc:
         raise DataError(f"{folder}: cannot read data folder ({exc.strerror})") from None
-    files = [folder / n for n in names if n.endswith(SUFFIXES) and not n.startswith(".")]
+    files = [os.path.join(folder, n) for n in names if n.endswith(SUFFIXES) and not n.startswith(".")]
     if not files:
         raise DataError(f"{folder}: no YAML data files found")
     return files
 
 
-def read_merged(folder: Path) -> tuple[dict[str, Any], dict[str, Path]]:
+def read_merged(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, Path]]:
     """Parse and merge the folder's YAML files. Returns (data, top-level key -> file)."""
+    from pathlib import Path
+
     from thresholdkit import safeyaml
 
     merged: dict[str, Any] = {}
     origin: dict[str, Path] = {}
-    for path in data_files(folder):
+    for path in map(Path, data_files(folder)):
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
@@ -66,7 +72,7 @@ def read_merged(folder: Path) -> tuple[dict[str, Any], dict[str, Path]]:
     return merged, origin
 
 
-def _cache_key(folder: Path) -> str:
+def _cache_key(folder: str | os.PathLike[str]) -> str:
     from thresholdkit.schemas import schema_path
 
     parts = [__version__]
@@ -76,17 +82,17 @@ def _cache_key(folder: Path) -> str:
     return "\n".join(parts)
 
 
-def _cache_file(folder: Path) -> Path | None:
+def _cache_file(folder: str | os.PathLike[str]) -> str | None:
     base = cache_dir()
     if base is None:
         return None
     import zlib
 
-    tag = zlib.crc32(str(folder.resolve()).encode("utf-8"))
-    return base / f"data-{tag:08x}.json"
+    tag = zlib.crc32(os.path.realpath(folder).encode("utf-8"))
+    return os.path.join(base, f"data-{tag:08x}.json")
 
 
-def load_checked(folder: Path, source_dir: Path | None = None) -> dict[str, Any]:
+def load_checked(folder: str | os.PathLike[str]) -> dict[str, Any]:
     """The folder's merged data, checked against the schema and for consistency.
 
     Raises DataError (one line, naming file and item) when the data fails.
@@ -114,10 +120,10 @@ def load_checked(folder: Path, source_dir: Path | None = None) -> dict[str, Any]
     return data
 
 
-def _write_cache(path: Path, blob: dict[str, Any]) -> None:
+def _write_cache(path: str, blob: dict[str, Any]) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(blob, fh, ensure_ascii=False, separators=(",", ":"))
         os.replace(tmp, path)

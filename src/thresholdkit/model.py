@@ -25,20 +25,45 @@ def source_text(source: dict[str, str] | None) -> str:
     return ", ".join(source[k] for k in ("section", "table", "heading", "page") if source.get(k))
 
 
-@dataclass(frozen=True, slots=True)
 class Indicator:
-    id: str
-    level: int
-    domain: str
-    domain_label: str
-    text: str
-    source: dict[str, str]
-    set: str = "main"
-    subdomain: str | None = None
-    domain_uncertain: bool = False
-    note: str | None = None
-    conditions: tuple[dict[str, Any], ...] = ()
-    concepts: tuple[str, ...] = ()
+    """One indicator of need. A plain slotted class (no dataclass compile at start-up)."""
+
+    __slots__ = (
+        "concepts",
+        "conditions",
+        "domain",
+        "domain_label",
+        "domain_uncertain",
+        "id",
+        "level",
+        "note",
+        "set",
+        "source",
+        "subdomain",
+        "text",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        level: int,
+        domain: str,
+        domain_label: str,
+        text: str,
+        source: dict[str, str],
+        set: str = "main",
+        subdomain: str | None = None,
+        domain_uncertain: bool = False,
+        note: str | None = None,
+        conditions: tuple[dict[str, Any], ...] = (),
+        concepts: tuple[str, ...] = (),
+    ) -> None:
+        self.id, self.level, self.domain, self.domain_label = id, level, domain, domain_label
+        self.text, self.source, self.set, self.subdomain = text, source, set, subdomain
+        self.domain_uncertain, self.note, self.conditions, self.concepts = domain_uncertain, note, conditions, concepts
+
+    def __repr__(self) -> str:
+        return f"Indicator({self.id!r}, level={self.level})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,7 +82,7 @@ class Indicator:
         }
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Assessment:
     area: str
     area_name: str

@@ -8,10 +8,10 @@ table is rendered here rather than with tabulate, whose import alone costs tens 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 _MD_ORDERED = re.compile(r"^\d+[.)]")
@@ -68,13 +68,15 @@ def to_yaml(obj: Any) -> str:
 
 
 def text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
-    import shutil
     import textwrap
 
     headers = list(headers or columns)
     data = [[cell(r.get(c)) for c in columns] for r in rows]
     widths = [max([len(h)] + [len(row[i]) for row in data]) for i, h in enumerate(headers)]
-    total = shutil.get_terminal_size((120, 24)).columns
+    try:
+        total = os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        total = int(os.environ.get("COLUMNS", "120") or 120)
     fixed = sum(widths[:-1]) + 2 * (len(widths) - 1)
     last = max(30, total - fixed - 1)
     widths[-1] = min(widths[-1], last)
@@ -110,12 +112,12 @@ def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return buf.getvalue().rstrip("\n")
 
 
-@dataclass
 class Doc:
     """A document of headed blocks, rendered as plain text or Markdown."""
 
-    title: str
-    blocks: list[tuple[str, list[str]]] = field(default_factory=list)
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.blocks: list[tuple[str, list[str]]] = []
 
     def add(self, heading: str, lines: list[str]) -> None:
         if lines:
@@ -139,15 +141,18 @@ class Doc:
         return "\n".join(out)
 
 
-@dataclass
 class Result:
     """What a command produces; ``emit`` renders it in the chosen format."""
 
-    data: Any
-    rows: list[dict[str, Any]] | None = None
-    columns: list[str] | None = None
-    headers: list[str] | None = None
-    doc: Callable[[], Doc] | None = None
+    def __init__(
+        self,
+        data: Any,
+        rows: list[dict[str, Any]] | None = None,
+        columns: list[str] | None = None,
+        headers: list[str] | None = None,
+        doc: Callable[[], Doc] | None = None,
+    ) -> None:
+        self.data, self.rows, self.columns, self.headers, self.doc = data, rows, columns, headers, doc
 
 
 def render(result: Result, fmt: str) -> str:

@@ -14,33 +14,34 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from typing import Any
 
 GROUP = "thresholdkit"
 ENV_ALLOW = "THRESHOLDKIT_PLUGINS"
 
 
-@dataclass
 class EntryPoint:
-    name: str
-    value: str
-    dist: str
-    version: str | None
+    """One ``name = module:attr`` line of an installed distribution's entry points."""
+
+    __slots__ = ("dist", "name", "value", "version")
+
+    # Plain classes, not dataclasses: a dataclass compiles its methods at import time, which
+    # costs start-up time on every command.
+    def __init__(self, name: str, value: str, dist: str, version: str | None) -> None:
+        self.name, self.value, self.dist, self.version = name, value, dist, version
 
 
-@dataclass
 class PluginRecord:
     """What ``thresholdkit plugins`` shows for one plugin."""
 
-    name: str
-    dist: str | None
-    version: str | None
-    value: str
-    status: str = "loaded"  # loaded | failed | disabled
-    error: str | None = None
-    hooks: list[str] = field(default_factory=list)
-    obj: Any = field(default=None, repr=False)
+    __slots__ = ("dist", "error", "hooks", "name", "obj", "status", "value", "version")
+
+    def __init__(self, name: str, dist: str | None, version: str | None, value: str) -> None:
+        self.name, self.dist, self.version, self.value = name, dist, version, value
+        self.status = "loaded"  # loaded | failed | disabled
+        self.error: str | None = None
+        self.hooks: list[str] = []
+        self.obj: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

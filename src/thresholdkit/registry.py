@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from thresholdkit.model import Indicator
 
 from thresholdkit.errors import DataError, NotPublishedError, ThresholdkitError, UsageError, did_you_mean
-from thresholdkit.model import Indicator
 from thresholdkit.plugins import PluginRecord
 
 
@@ -23,18 +24,22 @@ def _fail(area: str, exc: BaseException) -> ThresholdkitError:
     return DataError(f"area '{area}' is unavailable: its plugin raised {type(exc).__name__}: {text}")
 
 
-@dataclass
 class AreaStatus:
     """One line of ``thresholdkit areas``."""
 
-    id: str
-    name: str | None
-    title: str | None
-    date: str | None
-    version: str | None
-    plugin_version: str | None
-    status: str
-    reason: str | None
+    def __init__(
+        self,
+        id: str,
+        name: str | None,
+        title: str | None,
+        date: str | None,
+        version: str | None,
+        plugin_version: str | None,
+        status: str,
+        reason: str | None,
+    ) -> None:
+        self.id, self.name, self.title, self.date = id, name, title, date
+        self.version, self.plugin_version, self.status, self.reason = version, plugin_version, status, reason
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,6 +164,8 @@ class Area:
         """Every indicator of a set, in document order; NotPublishedError where none are published."""
         key = f"indicators:{set_id}"
         if key not in self._cache:
+            from thresholdkit.model import Indicator
+
             s = self.indicator_set(set_id)
             if not s["published"]:
                 words = " ".join(q["text"] for q in s.get("not_published", []))

@@ -1,26 +1,30 @@
-"""Where the JSON Schemas are: inside the installed package, or the repository's schemas/."""
+"""Where the JSON Schemas are: inside the installed package, or the repository's schemas/.
+
+``schemas/`` at the repository root is the single source of truth; the wheel carries a copy
+in ``thresholdkit/schemas`` (see pyproject.toml). os.path only: this runs at start-up.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 NAMES = ("authority", "case", "assessment")
 
 
-def schema_dir() -> Path:
+def schema_dir() -> str:
     """The folder holding ``*.schema.json`` (wheel: thresholdkit/schemas; checkout: schemas/)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "schemas"
-    if (packaged / "authority.schema.json").is_file():
+    here = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(here, "schemas")
+    if os.path.isfile(os.path.join(packaged, "authority.schema.json")):
         return packaged
-    return here.parent.parent / "schemas"
+    return os.path.join(os.path.dirname(os.path.dirname(here)), "schemas")
 
 
-def schema_path(name: str) -> Path:
-    return schema_dir() / f"{name}.schema.json"
+def schema_path(name: str) -> str:
+    return os.path.join(schema_dir(), f"{name}.schema.json")
 
 
 @cache

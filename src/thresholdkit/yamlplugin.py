@@ -11,7 +11,7 @@ from the ``data`` folder beside the module on first use, never at import time.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Any
 
 from thresholdkit.hookspecs import hookimpl
@@ -23,8 +23,13 @@ class DataPlugin:
     """Implements the thresholdkit hooks from a folder of YAML files."""
 
     def __init__(self, module_file: str, folder: str = "data") -> None:
-        self.data_dir = Path(module_file).resolve().parent / folder
+        package_dir = os.path.dirname(os.path.abspath(module_file))
+        self.data_dir = os.path.join(package_dir, folder)
         self._data: dict[str, Any] | None = None
+        # A package named thresholdkit_<area> answers only for <area> without reading its data,
+        # so that asking one area never loads every plugin's data.
+        name = os.path.basename(package_dir)
+        self._area_hint = name[len("thresholdkit_") :] if name.startswith("thresholdkit_") else None
 
     @property
     def data(self) -> dict[str, Any]:
@@ -39,6 +44,8 @@ class DataPlugin:
         return str(self.data["authority"]["id"])
 
     def _mine(self, area: str) -> bool:
+        if self._data is None and self._area_hint is not None and area != self._area_hint:
+            return False
         return area == self.area
 
     @hookimpl
