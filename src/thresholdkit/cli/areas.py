@@ -12,13 +12,14 @@ from thresholdkit.output import Result
 @format_option
 def areas(fmt: str) -> None:
     """Installed authorities: document, date, plugin version and status."""
-    rows = [s.to_dict() for s in registry().statuses()]
+    data = [s.to_dict() for s in registry().statuses()]
+    rows = [{**d, "status": d["status"] if d["status"] == "loaded" else f"{d['status']}: {d['reason']}"} for d in data]
     show(
         Result(
-            data=rows,
+            data=data,
             rows=rows,
-            columns=["id", "name", "document_date", "plugin_version", "status", "document"],
-            headers=["area", "name", "date", "plugin", "status", "document"],
+            columns=["id", "name", "document_date", "plugin_version", "document", "status"],
+            headers=["area", "name", "date", "plugin", "document", "status"],
         ),
         fmt,
     )
