@@ -54,10 +54,17 @@ def main() -> None:
     for name, ms in results.items():
         print(f"{name:<55} {ms:>10.1f} {ms / floor:>8.2f}")
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys, runpy; sys.argv=['thresholdkit','contacts','coventry'];"
-         "import thresholdkit.cli.main as m\ntry:\n m.main()\nexcept SystemExit: pass\n"
-         "print('jsonschema imported:', 'jsonschema' in sys.modules, file=sys.stderr)"],
-        capture_output=True, text=True, env=env, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import sys, runpy; sys.argv=['thresholdkit','contacts','coventry'];"
+            "import thresholdkit.cli.main as m\ntry:\n m.main()\nexcept SystemExit: pass\n"
+            "print('jsonschema imported:', 'jsonschema' in sys.modules, file=sys.stderr)",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     print(probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else "probe failed")
 

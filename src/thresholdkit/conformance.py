@@ -47,3 +47,27 @@ def check_area(area_id: str, sources: Path | None = None) -> dict[str, Any]:
             assert result.emergency is not None and result.emergency["call"] == "999"
             assert result.emergency["police"]["phone"][0]["number"] == "999"
     return {"counts": counts, "verbatim_checked": bool(sources or find_sources())}
+
+
+def check_verbatim(area_id: str, sources: Path | None = None) -> int:
+    """Assert every quoted text of the area (indicators included) is verbatim in its source.
+
+    Skips the calling test, with the reason, when the source texts are not at hand.
+    Returns how many texts were checked.
+    """
+    import pytest
+
+    from thresholdkit.datafiles import read_merged
+    from thresholdkit.validation import check_verbatim as _check
+    from thresholdkit.validation import find_sources, iter_printed_names, iter_quotes
+
+    folder = sources or find_sources()
+    a = area(area_id)
+    if folder is None or not (folder / a.document["source_file"]).is_file():
+        pytest.skip(f"source text {a.document['source_file']} not found (set THRESHOLDKIT_SOURCES)")
+    data_dir = getattr(a.record.obj, "data_dir", None)
+    assert data_dir is not None, "not a data plugin"
+    data, origin = read_merged(data_dir)
+    problems = _check(data, folder, origin)
+    assert problems == []
+    return sum(1 for _ in iter_quotes(data)) + sum(1 for _ in iter_printed_names(data))

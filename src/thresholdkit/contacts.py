@@ -41,7 +41,7 @@ def contact_rows(contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         phones += [f"option {o['option']}: {o['text']}" for o in c.get("options", [])]
         row = {
             "id": c["id"],
-            "name": c["name"] + (f" ({c['district']})" if c.get("district") else ""),
+            "name": c["name"] + (f" ({c['district']})" if c.get("district") and c["district"] not in c["name"] else ""),
             "role": c["role"],
             "phone": phones,
             "email": c.get("email", []),

@@ -178,6 +178,20 @@ def iter_quotes(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[A
             yield from iter_quotes(value, (*path, i))
 
 
+def iter_printed_names(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Names and headings that the schema says are 'as printed'."""
+    for i, lv in enumerate(data.get("levels", [])):
+        yield ("levels", i, "name"), lv["name"]
+        yield ("levels", i, "label"), lv["label"]
+    for i, c in enumerate(data.get("contacts", [])):
+        yield ("contacts", i, "name"), c["name"]
+    for si, s in enumerate(data.get("indicator_sets", [])):
+        for gi, g in enumerate(s.get("groups", []) or []):
+            for key in ("domain_label", "subdomain"):
+                if g.get(key):
+                    yield ("indicator_sets", si, "groups", gi, key), g[key]
+
+
 def check_verbatim(data: dict[str, Any], source_dir: Path, origin: dict[str, Path] | None = None) -> list[str]:
     source_file = source_dir / data["document"]["source_file"]
     try:
@@ -185,7 +199,7 @@ def check_verbatim(data: dict[str, Any], source_dir: Path, origin: dict[str, Pat
     except OSError:
         return [f"{source_file}: source text not found; cannot check quotes are verbatim"]
     problems = []
-    for path, text in iter_quotes(data):
+    for path, text in [*iter_quotes(data), *iter_printed_names(data)]:
         if normalise(text) not in source:
             short = text if len(text) < 70 else text[:67] + "..."
             problems.append(f"{_where(origin, list(path))}: text not found verbatim in {source_file.name}: {short!r}")
