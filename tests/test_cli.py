@@ -11,7 +11,19 @@ from conftest import assert_one_line_error
 def test_help_lists_every_command(run):
     r = run("--help")
     assert r.code == 0
-    for name in ("areas", "plugins", "levels", "indicators", "assess", "pathway", "contacts", "consent", "validate"):
+    for name in (
+        "areas",
+        "plugins",
+        "levels",
+        "indicators",
+        "assess",
+        "pathway",
+        "contacts",
+        "consent",
+        "validate",
+        "about",
+        "glossary",
+    ):
         assert name in r.out
 
 
@@ -127,3 +139,17 @@ def test_validate_coventry(run):
 def test_version(run):
     r = run("--version")
     assert r.code == 0 and "thresholdkit" in r.out
+
+
+def test_about_shows_document_and_errata(run):
+    r = run("about", "coventry")
+    assert r.code == 0
+    assert "Right help, right time" in r.out and "Errata" in r.out
+    data = json.loads(run("about", "coventry", "-f", "json").out)
+    assert data["document"]["source_file"] == "coventry.txt"
+    assert_one_line_error(run("about", "nowhere"))
+
+
+def test_glossary_when_absent_says_so(run):
+    r = run("glossary", "coventry")
+    assert r.code == 0 and "has no glossary" in r.err

@@ -89,6 +89,9 @@ def status_at(contacts: list[dict[str, Any]], when: _dt.datetime) -> dict[str, A
         call = [c["id"] for c in out_hours]
         reasons += [states[c["id"]][1] for c in in_hours]
         reasons += [states[c["id"]][1] for c in out_hours if states[c["id"]][0] is None]
+    elif not out_hours:
+        call = [c["id"] for c in lines]
+        reasons.append("The document prints no separate out-of-hours line; this is the only referral line it gives.")
     else:
         call = [c["id"] for c in lines]
         reasons.append("The document does not settle which line is open at this moment, so both are shown.")

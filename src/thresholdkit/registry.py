@@ -168,10 +168,11 @@ class Area:
 
             s = self.indicator_set(set_id)
             if not s["published"]:
-                words = " ".join(q["text"] for q in s.get("not_published", []))
+                quotes = s.get("not_published") or [{"text": ""}]
                 raise NotPublishedError(
-                    f"{self.name}'s document ({self.document['title']}) publishes no indicators. "
-                    f"It says: \"{words}\" Use 'assess {self.id} --level N' with your own judgement of the level."
+                    f"{self.name}'s document ({self.document['title']}) publishes no indicators; "
+                    f"it says: \"{quotes[0]['text']}\". Use 'assess {self.id} --level N' with your own "
+                    f"judgement of the level (see 'thresholdkit about {self.id}')."
                 )
             out = []
             for group in s.get("groups", []):

@@ -163,3 +163,34 @@ def consent_doc(area_name: str, result: dict[str, Any]) -> Doc:
     doc.add("Notes", quote_lines(result.get("notes", [])))
     doc.add("Disclaimer", ["This supports, and does not replace, professional judgement."])
     return doc
+
+
+def about_doc(data: dict[str, Any]) -> Doc:
+    d = data["document"]
+    doc = Doc(f"{data['authority']['name']}: {d['title']}")
+    lines = [f"Partnership: {data['authority']['partnership']}"]
+    for key, label in (
+        ("subtitle", "Subtitle"),
+        ("version", "Version"),
+        ("date", "Date"),
+        ("review_due", "Review due"),
+        ("url", "Web address"),
+        ("source_file", "Source text"),
+    ):
+        lines.append(f"{label}: {d.get(key) or 'not printed'}" if key != "subtitle" or d.get(key) else "")
+    lines.append(f"Plugin: {data['plugin']['distribution']} {data['plugin']['version']}")
+    doc.add("Document", [line for line in lines if line])
+    if data.get("review_warning"):
+        doc.add("Review status", [data["review_warning"]])
+    doc.add("The document's change log", quote_lines(d.get("changes", [])))
+    doc.add(
+        "Errata (where the document contradicts itself)",
+        [
+            f"{e['subject']}: "
+            + " / ".join(f'"{v["text"]}"' for v in e["variants"])
+            + f"; used: {e['used']} ({e['reason']})"
+            for e in data.get("errata", [])
+        ],
+    )
+    doc.add("Notes on how the document was encoded", [n["text"] for n in d.get("notes", [])])
+    return doc

@@ -143,3 +143,43 @@ def consent(area: str, level: int, purpose: str | None, state: str | None, risk:
     show(
         Result(data=result, rows=rows, columns=["id", "decision", "text"], doc=lambda: consent_doc(a.name, result)), fmt
     )
+
+
+@click.command()
+@click.argument("area")
+@format_option
+def about(area: str, fmt: str) -> None:
+    """The source document: title, version, dates, review status, change log, errata and data notes."""
+    from thresholdkit.views import about_doc
+
+    a = get_area(area)
+    auth = a.authority
+    data = {
+        "area": a.id,
+        "authority": auth["authority"],
+        "document": a.document,
+        "review_warning": a.review_warning(),
+        "errata": auth.get("errata", []),
+        "plugin": {"distribution": a.record.dist, "version": a.record.version},
+    }
+    rows = [{"field": k, "value": v} for k, v in a.document.items() if k not in ("changes", "notes")]
+    show(Result(data=data, rows=rows, columns=["field", "value"], doc=lambda: about_doc(data)), fmt)
+
+
+@click.command()
+@click.argument("area")
+@click.option("--search", "-s", help="Only terms or definitions containing this.")
+@format_option
+def glossary(area: str, search: str | None, fmt: str) -> None:
+    """The document's own glossary, verbatim (where it has one)."""
+    from thresholdkit.model import source_text
+
+    a = get_area(area)
+    terms = a.authority.get("glossary") or []
+    if not terms:
+        click.echo(f"{a.name}'s document has no glossary.", err=True)
+    if search:
+        needle = search.lower()
+        terms = [t for t in terms if needle in t["term"].lower() or needle in t["definition"].lower()]
+    rows = [{**t, "source": source_text(t["source"])} for t in terms]
+    show(Result(data=terms, rows=rows, columns=["term", "definition"]), fmt)

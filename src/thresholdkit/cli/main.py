@@ -22,6 +22,8 @@ COMMANDS = {
     "consent": "thresholdkit.cli.lookup:consent",
     "assess": "thresholdkit.cli.assess:assess",
     "validate": "thresholdkit.cli.validate:validate",
+    "about": "thresholdkit.cli.lookup:about",
+    "glossary": "thresholdkit.cli.lookup:glossary",
 }
 
 
