@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import assert_one_line_error
+
 from thresholdkit.conformance import area, check_area, check_verbatim
 from thresholdkit.errors import EXIT_NOT_PUBLISHED
 
