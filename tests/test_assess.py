@@ -119,6 +119,8 @@ def test_case_checker_agrees_with_case_schema():
         {"indicators": ["a"]},
         {"level": 3},
         {"facts": {"age": 13}},
+        {"facts": {"sexually_active": True, "homeless": False}},
+        {"facts": {"sexually_active": "yes"}},
         {"facts": {"age": 13, "school_phase": "secondary", "attendance_percent": 93.5}},
         {"indicators": []},
         {"level": 0},

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from thresholdkit import __version__
-from thresholdkit.cases import condition_holds
+from thresholdkit.cases import condition_facts, condition_holds
 from thresholdkit.consent import evaluate
 from thresholdkit.errors import NotPublishedError, UsageError, did_you_mean
 from thresholdkit.model import Assessment, Indicator
@@ -37,7 +37,19 @@ def match_facts(area: Area, facts: dict[str, Any], set_id: str = "main") -> list
     """Indicators whose structured conditions all hold for the case's facts."""
     if not facts:
         return []
-    return [i for i in area.indicators(set_id) if i.conditions and all(condition_holds(c, facts) for c in i.conditions)]
+    return [
+        i
+        for i in area.indicators(set_id)
+        if i.conditions and i.condition_use == "sufficient" and all(condition_holds(c, facts) for c in i.conditions)
+    ]
+
+
+def contradicted(ind: Indicator, facts: dict[str, Any]) -> bool:
+    """A named indicator whose conditions the case's own facts (all given) do not meet."""
+    if not ind.conditions or not facts:
+        return False
+    needed = set().union(*(condition_facts(c) for c in ind.conditions))
+    return needed <= set(facts) and not all(condition_holds(c, facts) for c in ind.conditions)
 
 
 def emergency_route(area: Area) -> dict[str, Any]:
@@ -79,6 +91,12 @@ def assess(
     else:
         area.indicator_set(set_id)  # an unknown set is an error even with --level alone
     warnings: list[str] = []
+    for ind in matched:
+        if ind.id in indicator_ids and contradicted(ind, facts):
+            warnings.append(
+                f"'{ind.id}' was named, but the case's facts do not meet its printed conditions; "
+                "it is kept (an assessment never drops a named indicator): check the facts."
+            )
     if not matched and level is None:
         raise UsageError("the case's facts match no indicator; give --indicator ID or --level N")
     top = max((i.level for i in matched), default=0)

@@ -16,6 +16,7 @@ FACTS: dict[str, tuple[type | tuple[type, ...], Any]] = {
     "school_phase": (str, ("primary", "secondary")),
     "gestation_weeks": (int, (0, 45)),
     "homeless": (bool, None),
+    "sexually_active": (bool, None),
 }
 
 
@@ -67,6 +68,9 @@ def check_case(case: Any, where: str = "case") -> dict[str, Any]:
 
 
 def condition_holds(cond: dict[str, Any], facts: dict[str, Any]) -> bool:
+    """Whether the case's facts meet one condition; a fact the case does not give never matches."""
+    if "any" in cond:
+        return any(all(condition_holds(c, facts) for c in group) for group in cond["any"])
     fact = cond["fact"]
     if fact not in facts:
         return False
@@ -116,3 +120,9 @@ def read_case_file(path: str) -> Any:
         return safeyaml.load(text, name=name)  # JSON is YAML too
     except DataError as exc:
         raise UsageError(str(exc)) from None
+
+
+def condition_facts(cond: dict[str, Any]) -> set[str]:
+    if "any" in cond:
+        return {f for group in cond["any"] for c in group for f in condition_facts(c)}
+    return {cond["fact"]}

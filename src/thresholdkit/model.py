@@ -30,6 +30,7 @@ class Indicator:
 
     __slots__ = (
         "concepts",
+        "condition_use",
         "conditions",
         "domain",
         "domain_label",
@@ -57,10 +58,12 @@ class Indicator:
         note: str | None = None,
         conditions: tuple[dict[str, Any], ...] = (),
         concepts: tuple[str, ...] = (),
+        condition_use: str = "sufficient",
     ) -> None:
         self.id, self.level, self.domain, self.domain_label = id, level, domain, domain_label
         self.text, self.source, self.set, self.subdomain = text, source, set, subdomain
         self.domain_uncertain, self.note, self.conditions, self.concepts = domain_uncertain, note, conditions, concepts
+        self.condition_use = condition_use
 
     def __repr__(self) -> str:
         return f"Indicator({self.id!r}, level={self.level})"
@@ -78,6 +81,7 @@ class Indicator:
             "domain_uncertain": self.domain_uncertain,
             "note": self.note,
             "conditions": [dict(c) for c in self.conditions],
+            "condition_use": self.condition_use if self.conditions else None,
             "concepts": list(self.concepts),
         }
 

@@ -191,6 +191,7 @@ class Area:
                             note=ind.get("note"),
                             conditions=tuple(ind.get("conditions", ())),
                             concepts=tuple(ind.get("concepts", ())),
+                            condition_use=ind.get("condition_use", "sufficient"),
                         )
                     )
             self._cache[key] = out

@@ -98,3 +98,10 @@ def test_pathway_timescales():
     assert any(t["quantity"] == 6 and t.get("quantity_max") == 12 and t["unit"] == "weeks" for t in times)
     assert any(t["quantity"] == 24 and t["unit"] == "hours" for t in times)
     assert any(t["quantity"] == 3 and t["unit"] == "days" for t in times)
+
+
+def test_sexual_activity_under_13_by_facts():
+    from thresholdkit.assess import assess
+
+    result = assess(area("worcestershire"), facts={"age": 12, "sexually_active": True})
+    assert [i.id for i in result.indicators] == ["sexual-activity-under-13"] and result.level == 4
