@@ -32,6 +32,7 @@ class Indicator:
         "concepts",
         "condition_use",
         "conditions",
+        "dimensions",
         "domain",
         "domain_label",
         "domain_uncertain",
@@ -59,11 +60,13 @@ class Indicator:
         conditions: tuple[dict[str, Any], ...] = (),
         concepts: tuple[str, ...] = (),
         condition_use: str = "sufficient",
+        dimensions: tuple[str, ...] = (),
     ) -> None:
         self.id, self.level, self.domain, self.domain_label = id, level, domain, domain_label
         self.text, self.source, self.set, self.subdomain = text, source, set, subdomain
         self.domain_uncertain, self.note, self.conditions, self.concepts = domain_uncertain, note, conditions, concepts
         self.condition_use = condition_use
+        self.dimensions = dimensions
 
     def __repr__(self) -> str:
         return f"Indicator({self.id!r}, level={self.level})"
@@ -83,6 +86,7 @@ class Indicator:
             "conditions": [dict(c) for c in self.conditions],
             "condition_use": self.condition_use if self.conditions else None,
             "concepts": list(self.concepts),
+            "dimensions": list(self.dimensions),
         }
 
 

@@ -192,6 +192,7 @@ class Area:
                             conditions=tuple(ind.get("conditions", ())),
                             concepts=tuple(ind.get("concepts", ())),
                             condition_use=ind.get("condition_use", "sufficient"),
+                            dimensions=tuple(ind.get("dimensions", group.get("dimensions", ()))),
                         )
                     )
             self._cache[key] = out

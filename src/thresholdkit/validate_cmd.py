@@ -30,7 +30,7 @@ def validate_folder(folder: Path, sources: Path | None, name: str | None = None)
         }
     if sources is None:
         notes.append("source texts not found: quotes were not checked verbatim (use --sources)")
-    problems = check_data(data, origin, sources)
+    problems = check_data(data, origin, sources, require_tags=True)
     count = sum(1 for _ in iter_indicators(data)) if isinstance(data.get("indicator_sets"), list) else 0
     if name and not problems and data["authority"]["id"] != name:
         problems.append(

@@ -21,13 +21,21 @@ def normalise(text: str) -> str:
 
 
 def check_data(
-    data: dict[str, Any], origin: dict[str, Path] | None = None, source_dir: Path | None = None
+    data: dict[str, Any],
+    origin: dict[str, Path] | None = None,
+    source_dir: Path | None = None,
+    *,
+    require_tags: bool = False,
 ) -> list[str]:
-    """All problems found in merged authority data; an empty list means it passed."""
+    """All problems found in merged authority data; an empty list means it passed.
+
+    ``require_tags`` (used by ``thresholdkit validate``) also reports untagged indicators.
+    """
     problems = check_schema(data, origin)
     if problems:
         return problems  # consistency checks assume the shape is right
     problems += check_consistency(data, origin)
+    problems += check_tags(data, origin, require_tags=require_tags)
     if source_dir is not None:
         problems += check_verbatim(data, source_dir, origin)
     return problems
@@ -159,6 +167,44 @@ def check_consistency(data: dict[str, Any], origin: dict[str, Path] | None = Non
     return problems
 
 
+def check_tags(data: dict[str, Any], origin: dict[str, Path] | None = None, *, require_tags: bool = False) -> list[str]:
+    """Concept and dimension tags must come from the shared vocabulary."""
+    from thresholdkit import vocabulary
+
+    concepts = vocabulary.concepts()
+    dims = vocabulary.dimensions()
+    problems: list[str] = []
+    from thresholdkit.errors import did_you_mean
+
+    for s in data.get("indicator_sets", []):
+        for gi, group in enumerate(s.get("groups", []) or []):
+            for tag in group.get("dimensions", []):
+                if tag not in dims:
+                    problems.append(
+                        f"{_where(origin, ['indicator_sets'])}: set '{s['id']}' group {gi}: unknown dimension "
+                        f"'{tag}'{did_you_mean(tag, dims)}"
+                    )
+            for ind in group["indicators"]:
+                for tag in ind.get("concepts", []):
+                    if tag not in concepts:
+                        problems.append(
+                            f"{_where(origin, ['indicator_sets'])}: indicator '{ind['id']}': unknown concept "
+                            f"'{tag}'{did_you_mean(tag, concepts)}; see 'thresholdkit concepts'"
+                        )
+                for tag in ind.get("dimensions", []):
+                    if tag not in dims:
+                        problems.append(
+                            f"{_where(origin, ['indicator_sets'])}: indicator '{ind['id']}': unknown dimension "
+                            f"'{tag}'{did_you_mean(tag, dims)}"
+                        )
+                if require_tags and not ind.get("concepts"):
+                    problems.append(
+                        f"{_where(origin, ['indicator_sets'])}: indicator '{ind['id']}' has no concepts: "
+                        "tag it with one or more ids from 'thresholdkit concepts'"
+                    )
+    return problems
+
+
 _NOT_QUOTES = {("document", "notes")}
 
 
@@ -229,14 +275,15 @@ def main(argv: list[str] | None = None) -> int:
     from thresholdkit.errors import ThresholdkitError
 
     args = sys.argv[1:] if argv is None else argv
+    args = [a for a in args if a != "--tags"] + (["--tags"] if "--tags" in args else [])
     folder = Path(args[0])
-    sources = Path(args[1]) if len(args) > 1 else find_sources()
+    sources = Path(args[1]) if len(args) > 1 and args[1] != "--tags" else find_sources()
     try:
         data, origin = read_merged(folder)
     except ThresholdkitError as exc:
         print(exc)
         return 1
-    problems = check_data(data, origin, sources)
+    problems = check_data(data, origin, sources, require_tags="--tags" in args)
     for p in problems:
         print(p)
     n = sum(1 for _ in iter_indicators(data)) if not check_schema(data) else 0

@@ -24,6 +24,8 @@ COMMANDS = {
     "validate": "thresholdkit.cli.validate:validate",
     "about": "thresholdkit.cli.lookup:about",
     "glossary": "thresholdkit.cli.lookup:glossary",
+    "compare": "thresholdkit.cli.compare:compare",
+    "concepts": "thresholdkit.cli.compare:concepts",
 }
 
 
