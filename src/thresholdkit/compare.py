@@ -107,16 +107,22 @@ def compare_concept(areas: list[Area], concept: str) -> dict[str, Any]:
             }
         )
     for sig, members in sorted(by_signature.items(), key=lambda kv: sorted(kv[0])):
-        areas_here = {aid for aid, _ in members}
-        levels_here = {i.level for _, i in members}
-        if len(areas_here) > 1 and len(levels_here) > 1:
-            result["differences"].append(
-                {
-                    "kind": "same structured conditions, different levels",
-                    "facts": sorted(sig),
-                    "indicators": [{"area": aid, "id": i.id, "level": i.level, "text": i.text} for aid, i in members],
-                }
-            )
+        for (a1, i1), (a2, i2) in _pairs(members):
+            if a1 == a2 or i1.level == i2.level:
+                continue
+            case = witness(i1, i2)
+            if case is not None:
+                result["differences"].append(
+                    {
+                        "kind": "same situation, different levels",
+                        "facts": sorted(sig),
+                        "example": case,
+                        "indicators": [
+                            {"area": a1, "id": i1.id, "level": i1.level, "text": i1.text},
+                            {"area": a2, "id": i2.id, "level": i2.level, "text": i2.text},
+                        ],
+                    }
+                )
     if len(set(top.values())) > 1:
         result["differences"].append(
             {
@@ -125,6 +131,53 @@ def compare_concept(areas: list[Area], concept: str) -> dict[str, Any]:
             }
         )
     return result
+
+
+def _pairs(members: list[tuple[str, Indicator]]) -> list[tuple[tuple[str, Indicator], tuple[str, Indicator]]]:
+    return [(members[i], members[j]) for i in range(len(members)) for j in range(i + 1, len(members))]
+
+
+def _candidates(ind: Indicator) -> dict[str, set[Any]]:
+    values: dict[str, set[Any]] = {}
+
+    def add(cond: dict[str, Any]) -> None:
+        if "any" in cond:
+            for group in cond["any"]:
+                for c in group:
+                    add(c)
+            return
+        bucket = values.setdefault(cond["fact"], set())
+        for key in ("value", "min", "max"):
+            v = cond.get(key)
+            if isinstance(v, bool) or isinstance(v, str):
+                bucket.add(v)
+            elif isinstance(v, (int, float)):
+                bucket.update({v - 1, v, v + 1})
+        bucket.update(cond.get("values", []))
+
+    for c in ind.conditions:
+        add(c)
+    return values
+
+
+def witness(a: Indicator, b: Indicator) -> dict[str, Any] | None:
+    """A case whose facts meet both indicators' conditions (the same situation), or None."""
+    import itertools
+
+    from thresholdkit.cases import condition_holds
+
+    pool = _candidates(a)
+    for fact, vals in _candidates(b).items():
+        pool.setdefault(fact, set()).update(vals)
+    for fact, vals in pool.items():
+        if any(isinstance(v, bool) for v in vals):
+            pool[fact] = {True, False}
+    facts = sorted(pool)
+    for combo in itertools.product(*(sorted(pool[f], key=str) for f in facts)):
+        case = dict(zip(facts, combo, strict=True))
+        if all(condition_holds(c, case) for c in a.conditions) and all(condition_holds(c, case) for c in b.conditions):
+            return case
+    return None
 
 
 _WORD = re.compile(r"[a-z]{4,}")

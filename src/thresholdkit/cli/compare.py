@@ -57,8 +57,9 @@ def concept_cmd(concept: str, areas: str | None, fmt: str) -> None:
                 rows.append({"area": entry["area"], "level": f"{lv} {name}", "id": i["id"], "text": i["text"]})
     for diff in data["differences"]:
         if "facts" in diff:
-            parts = ", ".join(f"{i['area']} L{i['level']} ({i['id']})" for i in diff["indicators"])
-            sys.stderr.write(f"Areas differ on the same situation ({' + '.join(diff['facts'])}): {parts}\n")
+            parts = " but ".join(f"{i['area']} puts it at level {i['level']} ({i['id']})" for i in diff["indicators"])
+            example = ", ".join(f"{k}={v}" for k, v in diff["example"].items())
+            sys.stderr.write(f"Areas differ on the same situation ({example}): {parts}\n")
         else:
             parts = ", ".join(f"{a} L{lv}" for a, lv in diff["levels"].items())
             sys.stderr.write(f"Highest level naming '{concept}' differs: {parts}\n")
