@@ -5,6 +5,7 @@ An interrupted write leaves the old file or none, never half a file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 
@@ -19,8 +20,6 @@ def write_text(path: str, text: str) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise

@@ -149,7 +149,7 @@ def _candidates(ind: Indicator) -> dict[str, set[Any]]:
         bucket = values.setdefault(cond["fact"], set())
         for key in ("value", "min", "max"):
             v = cond.get(key)
-            if isinstance(v, bool) or isinstance(v, str):
+            if isinstance(v, (bool, str)):
                 bucket.add(v)
             elif isinstance(v, (int, float)):
                 bucket.update({v - 1, v, v + 1})
