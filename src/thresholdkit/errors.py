@@ -10,6 +10,7 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_NOT_PUBLISHED = 3
 EXIT_PARTIAL = 4
+EXIT_INTERRUPTED = 130
 
 
 class ThresholdkitError(Exception):

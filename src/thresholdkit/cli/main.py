@@ -25,6 +25,7 @@ COMMANDS = {
     "about": "thresholdkit.cli.lookup:about",
     "glossary": "thresholdkit.cli.lookup:glossary",
     "compare": "thresholdkit.cli.compare:compare",
+    "batch": "thresholdkit.cli.batch:batch",
     "concepts": "thresholdkit.cli.compare:concepts",
 }
 
@@ -64,9 +65,9 @@ class ThresholdkitGroup(click.Group):
         except click.ClickException as exc:
             click.echo(f"Error: {' '.join(exc.format_message().split())}", err=True)
             sys.exit(exc.exit_code if exc.exit_code else EXIT_USAGE)
-        except click.Abort:
-            click.echo("Error: aborted", err=True)
-            sys.exit(EXIT_ERROR)
+        except click.Abort:  # click's form of KeyboardInterrupt / end of input at a prompt
+            click.echo("Error: interrupted", err=True)
+            sys.exit(130)
         except ThresholdkitError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
@@ -95,7 +96,8 @@ def cli() -> None:
     thresholdkit supports, and never replaces, professional judgement. If a child is in
     immediate danger, call 999.
 
-    Exit status: 0 success, 1 error, 2 usage error, 3 the document publishes no indicators.
+    Exit status: 0 success, 1 error, 2 usage error, 3 the document publishes no indicators,
+    4 batch finished but some records carry an error, 130 interrupted.
     """
 
 
