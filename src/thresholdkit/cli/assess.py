@@ -15,9 +15,16 @@ from thresholdkit.output import Result
 @click.option("--indicator", "-i", "indicator_ids", multiple=True, help="Indicator id (repeatable).")
 @click.option("--level", "-l", type=click.IntRange(1, 4), help="Your own professional judgement of the level.")
 @click.option("--set", "set_id", default=None, help="Named indicator set (default: main).")
+@click.option("--interactive", is_flag=True, help="Tick indicators domain by domain on this terminal.")
 @format_option
 def assess(
-    area: str, case_file: str | None, indicator_ids: tuple[str, ...], level: int | None, set_id: str | None, fmt: str
+    area: str,
+    case_file: str | None,
+    indicator_ids: tuple[str, ...],
+    level: int | None,
+    set_id: str | None,
+    interactive: bool,
+    fmt: str,
 ) -> None:
     """Assess a case: the level, what to do, whom to call, consent, and the emergency route at the top level.
 
@@ -32,6 +39,8 @@ def assess(
 
     facts: dict[str, object] = {}
     ids = list(indicator_ids)
+    if interactive:
+        ids, level = _interactive(area, set_id or "main", ids, level)
     if case_file is not None:
         case = check_case(read_case_file(case_file), where=case_file if case_file != "-" else "stdin")
         if case.get("area") and case["area"].lower() != area.lower():
@@ -71,3 +80,33 @@ def assess(
         ),
         fmt,
     )
+
+
+def _interactive(area: str, set_id: str, ids: list[str], level: int | None) -> tuple[list[str], int | None]:
+    import sys
+
+    from thresholdkit.interactive import case_yaml, walk
+
+    if not sys.stdin.isatty():
+        raise UsageError("--interactive needs a terminal; without one, give --indicator ID or a case file")
+    a = get_area(area)
+    ticked = walk(
+        a,
+        ask=lambda text: click.prompt(text, default="", show_default=False, err=True),
+        say=lambda text: click.echo(text, err=True),
+        set_id=set_id,
+    )
+    ids = ids + [i for i in ticked if i not in ids]
+    if not ids and level is None:
+        level = click.prompt(
+            "Nothing ticked: your own judgement of the level (1-4)", type=click.IntRange(1, 4), err=True
+        )
+    path = click.prompt(
+        "Save this case to a file to rerun it later (path, or Enter to skip)", default="", show_default=False, err=True
+    ).strip()
+    if path:
+        from thresholdkit.atomic import write_text
+
+        write_text(path, case_yaml(a.id, ids, level))
+        click.echo(f"Saved {path}; rerun with: thresholdkit assess {a.id} {path}", err=True)
+    return ids, level

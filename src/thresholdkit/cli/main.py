@@ -26,6 +26,8 @@ COMMANDS = {
     "glossary": "thresholdkit.cli.lookup:glossary",
     "compare": "thresholdkit.cli.compare:compare",
     "batch": "thresholdkit.cli.batch:batch",
+    "handout": "thresholdkit.cli.training:handout",
+    "quiz": "thresholdkit.cli.training:quiz",
     "concepts": "thresholdkit.cli.compare:concepts",
 }
 
