@@ -6,7 +6,6 @@ from the guidance it teaches. Every text in it is the document's own, with its s
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 from typing import Any
 
@@ -21,10 +20,9 @@ LEVEL_COLOURS = {1: "#d9f0d3", 2: "#fff2b3", 3: "#ffd8a8", 4: "#f8c4c4"}  # dark
 
 def generated_on() -> str:
     """Today, or the date of ``SOURCE_DATE_EPOCH`` (reproducible output, as for builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC).date().isoformat()
-    return _dt.date.today().isoformat()
+    from thresholdkit.registry import today
+
+    return today().isoformat()
 
 
 def _contact(c: dict[str, Any]) -> dict[str, Any]:
