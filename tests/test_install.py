@@ -55,3 +55,18 @@ def test_wheel_install_in_a_new_venv(tmp_path: Path):
         env=env,
     )
     assert val.returncode == 0, val.stdout + val.stderr
+
+    # An authority's scaffold installs into the same environment and shows up at once.
+    tk = str(venv / "bin" / "thresholdkit")
+    subprocess.run(
+        [tk, "plugin", "new", "exampleshire", "--path", str(tmp_path / "scaffold")],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "--quiet", str(tmp_path / "scaffold")], check=True, capture_output=True
+    )
+    areas = subprocess.run([tk, "areas", "-f", "json"], check=True, capture_output=True, text=True, env=env)
+    rows = {row["id"]: row for row in json.loads(areas.stdout)}
+    assert rows["exampleshire"]["status"] == "loaded" and rows["coventry"]["status"] == "loaded"

@@ -28,8 +28,9 @@ def validate_folder(folder: Path, sources: Path | None, name: str | None = None)
             "problems": [str(exc)],
             "notes": notes,
         }
-    if sources is None:
-        notes.append("source texts not found: quotes were not checked verbatim (use --sources)")
+    source_file = (data.get("document") or {}).get("source_file") if isinstance(data.get("document"), dict) else None
+    if sources is None or not source_file or not (sources / str(source_file)).is_file():
+        notes.append(f"source text {source_file or ''} not found: quotes were not checked verbatim (use --sources)")
     problems = check_data(data, origin, sources, require_tags=True)
     count = sum(1 for _ in iter_indicators(data)) if isinstance(data.get("indicator_sets"), list) else 0
     if name and not problems and data["authority"]["id"] != name:

@@ -36,7 +36,9 @@ def check_data(
         return problems  # consistency checks assume the shape is right
     problems += check_consistency(data, origin)
     problems += check_tags(data, origin, require_tags=require_tags)
-    if source_dir is not None:
+    if require_tags:
+        problems += check_todos(data, origin)
+    if source_dir is not None and (source_dir / data["document"]["source_file"]).is_file():
         problems += check_verbatim(data, source_dir, origin)
     return problems
 
@@ -202,6 +204,20 @@ def check_tags(data: dict[str, Any], origin: dict[str, Path] | None = None, *, r
                         f"{_where(origin, ['indicator_sets'])}: indicator '{ind['id']}' has no concepts: "
                         "tag it with one or more ids from 'thresholdkit concepts'"
                     )
+    return problems
+
+
+def check_todos(node: Any, origin: dict[str, Path] | None = None, path: tuple[Any, ...] = ()) -> list[str]:
+    """Placeholders a scaffolded plugin still carries ("TODO ...")."""
+    problems: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            problems += check_todos(value, origin, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            problems += check_todos(value, origin, (*path, i))
+    elif (isinstance(node, str) and node.startswith("TODO")) or (isinstance(node, str) and node.startswith("todo-")):
+        problems.append(f"{_where(origin, list(path))}: still to write: {node!r}")
     return problems
 
 

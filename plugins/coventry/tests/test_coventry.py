@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from thresholdkit.conformance import area, check_area
+from thresholdkit.conformance import area
 from thresholdkit.validation import normalise
 
 SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seeds" / "coventry.txt"
 
 
-def test_conformance():
-    summary = check_area("coventry")
+def test_conformance(thresholdkit_conformance):
+    summary = thresholdkit_conformance("coventry")
     assert summary["counts"]["main"] == 113
 
 

@@ -6,12 +6,12 @@ import json
 
 from conftest import assert_one_line_error
 
-from thresholdkit.conformance import area, check_area, check_verbatim
+from thresholdkit.conformance import area, check_verbatim
 from thresholdkit.errors import EXIT_NOT_PUBLISHED
 
 
-def test_conformance():
-    assert check_area("gloucestershire")["counts"] == {"main": 0}
+def test_conformance(thresholdkit_conformance):
+    assert thresholdkit_conformance("gloucestershire")["counts"] == {"main": 0}
 
 
 def test_every_text_is_verbatim_in_the_source():

@@ -6,12 +6,12 @@ import datetime as dt
 import json
 from collections import Counter
 
-from thresholdkit.conformance import area, check_area, check_verbatim
+from thresholdkit.conformance import area, check_verbatim
 from thresholdkit.registry import review_status
 
 
-def test_conformance():
-    assert check_area("herefordshire")["counts"]["main"] == 173
+def test_conformance(thresholdkit_conformance):
+    assert thresholdkit_conformance("herefordshire")["counts"]["main"] == 173
 
 
 def test_every_text_is_verbatim_in_the_source():

@@ -6,11 +6,11 @@ import json
 from collections import Counter
 
 from thresholdkit.assess import assess
-from thresholdkit.conformance import area, check_area, check_verbatim
+from thresholdkit.conformance import area, check_verbatim
 
 
-def test_conformance_both_sets():
-    assert check_area("telford")["counts"] == {"main": 314, "exploitation": 30}
+def test_conformance_both_sets(thresholdkit_conformance):
+    assert thresholdkit_conformance("telford")["counts"] == {"main": 314, "exploitation": 30}
 
 
 def test_every_text_is_verbatim_in_the_source():

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from thresholdkit.conformance import area, check_area, check_verbatim
+from thresholdkit.conformance import area, check_verbatim
 
 
-def test_conformance():
-    assert check_area("worcestershire")["counts"]["main"] == 173
+def test_conformance(thresholdkit_conformance):
+    assert thresholdkit_conformance("worcestershire")["counts"]["main"] == 173
 
 
 def test_every_text_is_verbatim_in_the_source():

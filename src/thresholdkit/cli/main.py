@@ -28,6 +28,7 @@ COMMANDS = {
     "batch": "thresholdkit.cli.batch:batch",
     "handout": "thresholdkit.cli.training:handout",
     "quiz": "thresholdkit.cli.training:quiz",
+    "plugin": "thresholdkit.cli.plugin:plugin",
     "concepts": "thresholdkit.cli.compare:concepts",
 }
 
