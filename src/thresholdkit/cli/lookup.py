@@ -183,3 +183,19 @@ def glossary(area: str, search: str | None, fmt: str) -> None:
         terms = [t for t in terms if needle in t["term"].lower() or needle in t["definition"].lower()]
     rows = [{**t, "source": source_text(t["source"])} for t in terms]
     show(Result(data=terms, rows=rows, columns=["term", "definition"]), fmt)
+
+
+@click.command("diff")
+@click.argument("area")
+@click.argument("old", metavar="OLD")
+@format_option
+def diff_cmd(area: str, old: str, fmt: str) -> None:
+    """What changed from OLD (a data folder, or a merged YAML/JSON file of an earlier version) to the
+    installed AREA: indicators added, removed, reworded and moved, contacts, timescales, consent."""
+    from thresholdkit.diffing import current_data, diff, load_old
+
+    a = get_area(area)
+    changes = diff(load_old(old), current_data(a))
+    if not changes:
+        click.echo(f"No differences between {old} and the installed {a.id} data.", err=True)
+    show(Result(data=changes, rows=changes, columns=["kind", "item", "detail"]), fmt)

@@ -29,6 +29,7 @@ COMMANDS = {
     "handout": "thresholdkit.cli.training:handout",
     "quiz": "thresholdkit.cli.training:quiz",
     "plugin": "thresholdkit.cli.plugin:plugin",
+    "diff": "thresholdkit.cli.lookup:diff_cmd",
     "concepts": "thresholdkit.cli.compare:concepts",
 }
 
