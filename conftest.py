@@ -82,3 +82,17 @@ def seeds() -> Iterator[Path]:
         del os.environ["THRESHOLDKIT_SOURCES"]
     else:
         os.environ["THRESHOLDKIT_SOURCES"] = old
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the fuzzing figures (how many inputs were tried, and that none gave a traceback)."""
+    try:
+        from fuzzstats import TRACEBACKS, TRIED
+    except ImportError:
+        return
+    if TRIED:
+        parts = ", ".join(f"{n} {kind}" for kind, n in sorted(TRIED.items()))
+        terminalreporter.write_line(
+            f"fuzz: {sum(TRIED.values())} inputs tried ({parts}); "
+            f"{sum(TRACEBACKS.values())} tracebacks or internal errors"
+        )

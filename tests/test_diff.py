@@ -8,6 +8,7 @@ import copy
 import json
 
 from conftest import assert_one_line_error
+
 from thresholdkit.diffing import current_data, diff
 from thresholdkit.registry import Registry
 

@@ -92,16 +92,20 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
         changes.append({"kind": kind, "item": item, "detail": detail})
 
     od, nd = old.get("document", {}), new.get("document", {})
-    for key in ("title", "version", "date", "review_due"):
-        if od.get(key) != nd.get(key):
-            add("document", key, f"{od.get(key)!r} -> {nd.get(key)!r}")
+    for field in ("title", "version", "date", "review_due"):
+        if od.get(field) != nd.get(field):
+            add("document", field, f"{od.get(field)!r} -> {nd.get(field)!r}")
     olv = {lv["level"]: lv for lv in old.get("levels", [])}
     for lv in new.get("levels", []):
         before = olv.get(lv["level"], {})
         if before.get("name") != lv.get("name"):
             add("level renamed", f"level {lv['level']}", f"{before.get('name')!r} -> {lv.get('name')!r}")
         if [q["text"] for q in before.get("definition", [])] != [q["text"] for q in lv.get("definition", [])]:
-            add("level definition reworded", f"level {lv['level']}", " ".join(q["text"] for q in lv.get("definition", [])))
+            add(
+                "level definition reworded",
+                f"level {lv['level']}",
+                " ".join(q["text"] for q in lv.get("definition", [])),
+            )
 
     oi, ni = _indicators(old), _indicators(new)
     removed = {k: v for k, v in oi.items() if k not in ni}
@@ -142,14 +146,18 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
                 add("contact changed", cid, f"{field}: {oc[cid][field]!r} -> {nc[cid][field]!r}")
 
     ot, nt = _timescales(old), _timescales(new)
-    for key in sorted(set(nt) - set(ot)):
-        add("timescale added", key, nt[key]["text"])
-    for key in sorted(set(ot) - set(nt)):
-        add("timescale removed", key, ot[key]["text"])
-    for key in sorted(set(ot) & set(nt)):
-        a, b = ot[key], nt[key]
-        if (a.get("quantity"), a.get("quantity_max"), a.get("unit")) != (b.get("quantity"), b.get("quantity_max"), b.get("unit")):
-            add("timescale changed", key, f"{a['text']!r} -> {b['text']!r}")
+    for place in sorted(set(nt) - set(ot)):
+        add("timescale added", place, nt[place]["text"])
+    for place in sorted(set(ot) - set(nt)):
+        add("timescale removed", place, ot[place]["text"])
+    for place in sorted(set(ot) & set(nt)):
+        a, b = ot[place], nt[place]
+        if (a.get("quantity"), a.get("quantity_max"), a.get("unit")) != (
+            b.get("quantity"),
+            b.get("quantity_max"),
+            b.get("unit"),
+        ):
+            add("timescale changed", place, f"{a['text']!r} -> {b['text']!r}")
 
     orules = {r["id"]: r for r in old.get("consent", {}).get("rules", [])}
     nrules = {r["id"]: r for r in new.get("consent", {}).get("rules", [])}

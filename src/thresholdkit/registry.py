@@ -110,6 +110,52 @@ def review_status(document: dict[str, Any], on: _dt.date | None = None) -> str |
     return None
 
 
+_HOOK_SCHEMA = {
+    "thresholdkit_indicator_sets": ("indicator_sets", None),
+    "thresholdkit_contacts": ("contacts", None),
+    "thresholdkit_consent_rules": ("consent", None),
+    "thresholdkit_pathway": ("pathway", "emergency"),
+}
+
+
+def _all_data_plugins(caller: Any) -> bool:
+    from thresholdkit.yamlplugin import DataPlugin
+
+    return all(isinstance(impl.plugin, DataPlugin) for impl in caller.get_hookimpls())
+
+
+def _check_result(area_id: str, hook: str, result: Any) -> None:
+    """A Python plugin's answer must have the schema's shape before it reaches any output.
+
+    Data plugins are checked once per data-file version when they load; a Python plugin's results
+    are checked here (this imports jsonschema, so only areas served by Python plugins pay it).
+    """
+    from jsonschema import Draft202012Validator
+
+    from thresholdkit.schemas import load_schema
+
+    schema = load_schema("authority")
+    key, extra = _HOOK_SCHEMA[hook]
+    value = result
+    if extra is not None:  # the pathway hook also carries the emergency route
+        if not isinstance(value, dict):
+            raise DataError(f"area '{area_id}' is unavailable: {hook} returned {type(value).__name__}, not a mapping")
+        pairs = [(key, {k: v for k, v in value.items() if k != extra}), (extra, value.get(extra))]
+    else:
+        pairs = [(key, value)]
+    problems = []
+    for part, data in pairs:
+        validator = Draft202012Validator({"$defs": schema["$defs"], **schema["properties"][part]})
+        problems += list(validator.iter_errors(data))
+    if problems:
+        first = problems[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top)"
+        raise DataError(
+            f"area '{area_id}' is unavailable: {hook} returned malformed data at {where}: "
+            f"{' '.join(first.message.split())[:150]}"
+        )
+
+
 class Area:
     """One authority's data, fetched through the plugin hooks (lazily, each failure contained)."""
 
@@ -129,6 +175,8 @@ class Area:
                 raise _fail(self.id, exc) from None
             if result is None:
                 raise DataError(f"area '{self.id}' is unavailable: no plugin answered {hook}")
+            if not _all_data_plugins(caller):
+                _check_result(self.id, hook, result)
             self._cache[hook] = result
         return self._cache[hook]
 

@@ -1,0 +1,378 @@
+"""Hardening: fuzzed inputs, plugin faults, no network, no case content outside the output.
+
+Every fuzz test counts its inputs (printed at the end of the run as "fuzz: N inputs tried");
+an input that produced a traceback or an internal error fails the test.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import socket
+import string
+import typing
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from fuzzstats import TRACEBACKS, TRIED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from thresholdkit.cli.main import cli
+
+FUZZ = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+_json_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+)
+_json = st.recursive(
+    _json_scalars,
+    lambda kids: st.one_of(st.lists(kids, max_size=5), st.dictionaries(st.text(max_size=12), kids, max_size=5)),
+    max_leaves=20,
+)
+_keys = st.sampled_from(["id", "area", "set", "indicators", "level", "facts", "name", "age", "school_phase"])
+_case_like = st.dictionaries(_keys, _json, max_size=5)
+_bytes_noise = st.binary(max_size=300).map(
+    lambda b: b.replace(b"\x00", b"\x00")  # NUL bytes kept as they come
+)
+_text_decor = st.sampled_from([b"", b"\xef\xbb\xbf"]), st.sampled_from([b"\n", b"\r\n"])
+
+
+def _check(kind: str, result, allowed=(0, 2, 3)) -> None:
+    TRIED[kind] += 1
+    bad = result.exception is not None and not isinstance(result.exception, SystemExit)
+    bad = bad or "internal error" in result.stderr or "Traceback" in (result.stderr + result.stdout)
+    if bad or result.exit_code not in allowed:
+        TRACEBACKS[kind] += 1
+        raise AssertionError(f"{kind}: exit {result.exit_code}: {result.stderr[-300:]} {result.exception!r}")
+    if result.exit_code:
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) >= 1 and lines[-1].startswith("Error: "), result.stderr
+
+
+def _case_bytes(draw_value) -> bytes:
+    return draw_value
+
+
+@FUZZ
+@given(
+    st.one_of(
+        _case_like.map(lambda d: json.dumps(d, default=str).encode()),
+        _json.map(lambda d: json.dumps(d, default=str).encode()),
+        _bytes_noise,
+        st.tuples(*_text_decor, _case_like).map(lambda t: t[0] + json.dumps(t[2], default=str).encode() + t[1]),
+    )
+)
+def test_fuzz_case_files(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("case") / "case.yaml"
+    path.write_bytes(data)
+    result = CliRunner().invoke(cli, ["assess", "coventry", str(path), "-f", "json"])
+    _check("case files", result)
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.one_of(
+            _case_like.map(lambda d: json.dumps({**d, "area": d.get("area", "coventry")}, default=str).encode()),
+            st.binary(max_size=120).filter(lambda b: b"\n" not in b and b"\r" not in b),
+            st.just(b""),
+            st.just(b"{}"),
+            st.just(b"\x00\x00"),
+            st.just(b'{"area": "coventry", "level": 99999999999999999999}'),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_fuzz_batch_records(lines):
+    from thresholdkit import batchrun
+
+    TRIED["batch records"] += len(lines)
+    source = io.BytesIO(b"\n".join(lines) + b"\n")
+    sink = io.BytesIO()
+    summary = batchrun.run(source, sink, "jsonl", "jsonl")
+    out = sink.getvalue().splitlines()
+    assert len(out) == len(lines) == summary.records  # one result per input record, nothing lost
+    assert [json.loads(o)["record"] for o in out] == list(range(1, len(lines) + 1))
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["coventry", "nowhere", "private-fostering", "4", "2", "x"]), max_size=3).map(
+            ";".join
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_fuzz_batch_csv(cells):
+    from thresholdkit import batchrun
+
+    rows = ["id,area,indicators,level"] + [f"{k},coventry,{c},{c[:1]}" for k, c in enumerate(cells)]
+    TRIED["batch csv rows"] += len(cells)
+    sink = io.BytesIO()
+    summary = batchrun.run(io.BytesIO(("\n".join(rows) + "\n").encode()), sink, "csv", "csv")
+    assert summary.records == len(cells) and len(sink.getvalue().splitlines()) == len(cells) + 1
+
+
+@FUZZ
+@given(
+    st.one_of(
+        st.text(max_size=400),
+        _json.map(lambda d: json.dumps(d)),
+        st.recursive(
+            st.text(string.ascii_letters, max_size=5),
+            lambda k: st.dictionaries(st.text(string.ascii_letters, min_size=1, max_size=6), k, max_size=4),
+            max_leaves=30,
+        ).map(lambda d: json.dumps({"authority": d})),
+    )
+)
+def test_fuzz_plugin_yaml(text):
+    """Any YAML a plugin ships is either data or a clean DataError, never a crash."""
+    from thresholdkit import safeyaml
+    from thresholdkit.errors import DataError
+    from thresholdkit.validation import check_data
+
+    TRIED["plugin YAML"] += 1
+    try:
+        data = safeyaml.load(text, name="fuzz.yaml")
+    except DataError:
+        return
+    problems = check_data(data) if isinstance(data, dict) else ["not a mapping"]
+    assert isinstance(problems, list)
+
+
+_WORDS = [
+    "areas",
+    "plugins",
+    "levels",
+    "indicators",
+    "assess",
+    "pathway",
+    "contacts",
+    "consent",
+    "validate",
+    "about",
+    "glossary",
+    "concepts",
+    "compare",
+    "concept",
+    "indicator",
+    "matrix",
+    "diff",
+    "quiz",
+    "coventry",
+    "telford",
+    "gloucestershire",
+    "nowhere",
+    "--level",
+    "-l",
+    "0",
+    "4",
+    "9",
+    "--format",
+    "json",
+    "csv",
+    "yaml",
+    "--at",
+    "2026-02-30 25:61",
+    "2026-11-24 10:00",
+    "--role",
+    "mash",
+    "--set",
+    "exploitation",
+    "-i",
+    "private-fostering",
+    "--search",
+    "\x00",
+    "--domain",
+    "family",
+    "--purpose",
+    "referral",
+    "--consent",
+    "refused",
+    "--count",
+    "-1",
+    "--seed",
+    "x",
+    "coventry:private-fostering",
+    "sexual-activity",
+    "\u202e",
+    "",
+]
+
+
+@FUZZ
+@given(st.lists(st.one_of(st.sampled_from(_WORDS), st.text(max_size=8)), min_size=1, max_size=7))
+def test_fuzz_cli_arguments(argv):
+    if argv[0] in ("batch", "handout", "plugin") or any(a.startswith("-o") for a in argv):
+        return  # commands that write files are fuzzed through their inputs above
+    result = CliRunner().invoke(cli, argv)
+    _check("CLI argument lists", result, allowed=(0, 1, 2, 3))
+
+
+# --- faults ---------------------------------------------------------------------------------
+
+
+def test_plugin_raising_in_a_hook_at_call_time(run, fake_plugins):
+    fake_plugins(
+        "flaky",
+        """
+        from thresholdkit.hookspecs import hookimpl
+        from thresholdkit.yamlplugin import DataPlugin
+        import os
+        base = DataPlugin(os.path.join(os.path.dirname(__import__("thresholdkit_coventry").__file__), "__init__.py"))
+        class P:
+            @hookimpl
+            def thresholdkit_authority(self):
+                data = base.thresholdkit_authority()
+                return {**data, "authority": {**data["authority"], "id": "flaky"}}
+            @hookimpl
+            def thresholdkit_contacts(self, area):
+                if area == "flaky":
+                    raise RuntimeError("directory service down")
+        plugin = P()
+        """,
+    )
+    r = run("contacts", "flaky")
+    assert r.code == 1 and "directory service down" in r.err and "Traceback" not in r.err
+    assert run("contacts", "coventry").code == 0
+
+
+def test_malformed_hook_result_never_reaches_output(run, fake_plugins):
+    fake_plugins(
+        "sloppy",
+        """
+        from thresholdkit.hookspecs import hookimpl
+        from thresholdkit.yamlplugin import DataPlugin
+        import os
+        base = DataPlugin(os.path.join(os.path.dirname(__import__("thresholdkit_coventry").__file__), "__init__.py"))
+        class P:
+            @hookimpl
+            def thresholdkit_authority(self):
+                data = base.thresholdkit_authority()
+                return {**data, "authority": {**data["authority"], "id": "sloppy"}}
+            @hookimpl
+            def thresholdkit_contacts(self, area):
+                if area == "sloppy":
+                    return [{"id": "x", "name": "X", "role": "front_door", "phone": [{"number": 1905822666}],
+                             "source": {"section": "s"}}]
+        plugin = P()
+        """,
+    )
+    r = run("contacts", "sloppy", "-f", "json")
+    assert r.code == 1 and r.out == "" and "malformed data" in r.err
+    assert "1905822666" not in r.out
+
+
+# --- security and privacy --------------------------------------------------------------------
+
+
+class _NoNetwork(socket.socket):
+    attempts: typing.ClassVar[list[object]] = []
+
+    def connect(self, address):  # type: ignore[override]
+        _NoNetwork.attempts.append(address)
+        raise OSError("network access attempted")
+
+    def connect_ex(self, address):  # type: ignore[override]
+        _NoNetwork.attempts.append(address)
+        raise OSError("network access attempted")
+
+
+def test_no_command_touches_the_network(run, monkeypatch, tmp_path):
+    monkeypatch.setattr(socket, "socket", _NoNetwork)
+    monkeypatch.setattr(
+        socket,
+        "create_connection",
+        lambda *a, **k: _NoNetwork.attempts.append(a) or (_ for _ in ()).throw(OSError("network")),
+    )
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda *a, **k: _NoNetwork.attempts.append(a) or (_ for _ in ()).throw(OSError("dns"))
+    )
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"id": 1, "area": "coventry", "level": 2}\n')
+    commands = [
+        ["areas"],
+        ["plugins"],
+        ["levels", "coventry"],
+        ["indicators", "telford", "-f", "json"],
+        ["assess", "coventry", "-i", "private-fostering"],
+        ["pathway", "herefordshire"],
+        ["contacts", "worcestershire", "--now"],
+        ["consent", "telford", "-l", "4"],
+        ["validate"],
+        ["about", "gloucestershire"],
+        ["glossary", "telford"],
+        ["concepts"],
+        ["compare", "levels"],
+        ["compare", "concept", "neglect"],
+        ["compare", "indicator", "coventry:private-fostering"],
+        ["compare", "matrix", "-f", "html"],
+        ["compare", "pathway", "-l", "3"],
+        ["compare", "contacts"],
+        ["batch", str(cases), "-o", str(tmp_path / "out.jsonl")],
+        ["handout", "coventry"],
+        ["handout", "coventry", "-f", "markdown"],
+        ["quiz", "telford"],
+        ["handout", "coventry", "telford", "--compare", "-l", "2"],
+        ["plugin", "new", "nowhere-else", "--path", str(tmp_path / "scaffold")],
+    ]
+    for argv in commands:
+        assert run(*argv).code == 0, argv
+    assert _NoNetwork.attempts == []
+
+
+def test_case_content_is_written_nowhere_but_the_output(tmp_path):
+    marker = "CASE-MARKER-7f3a9c"
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THRESHOLDKIT_")}
+    env.update({"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "TMPDIR": str(tmp_path / "tmp")})
+    (tmp_path / "tmp").mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "case.yaml").write_text(f"id: {marker}\nindicators: [private-fostering]\n")
+    (work / "cases.jsonl").write_text(json.dumps({"id": marker, "area": "coventry", "level": 2}) + "\n")
+    py = [sys.executable, "-m", "thresholdkit"]
+    subprocess.run(
+        [*py, "assess", "coventry", "case.yaml", "-f", "json"], cwd=work, env=env, check=True, capture_output=True
+    )
+    subprocess.run(
+        [*py, "batch", "cases.jsonl", "-o", "out.jsonl", "--jobs", "2"],
+        cwd=work,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    assert marker in (work / "out.jsonl").read_text()
+    found = [
+        p
+        for p in tmp_path.rglob("*")
+        if p.is_file() and p.name not in ("case.yaml", "cases.jsonl", "out.jsonl") and marker.encode() in p.read_bytes()
+    ]
+    assert found == []
+    assert list((home / ".cache" / "thresholdkit").glob("data-*.json"))  # the cache exists, holding plugin data only
+
+
+def test_yaml_is_only_loaded_safely():
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for path in (root / "src").rglob("*.py"):
+        text = path.read_text()
+        for line in text.splitlines():
+            if re.search(r"\byaml\.load\(", line) and "Loader=loader_cls" not in line:
+                offenders.append(f"{path}: {line.strip()}")
+            if "yaml.unsafe_load" in line or "yaml.full_load" in line:
+                offenders.append(f"{path}: {line.strip()}")
+    assert offenders == []
