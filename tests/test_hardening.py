@@ -12,9 +12,9 @@ import os
 import re
 import socket
 import string
-import typing
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 from click.testing import CliRunner
