@@ -195,13 +195,21 @@ def run(
     return summary
 
 
+def _worker_init() -> None:
+    """Workers leave interruption to the parent: default SIGTERM (the pool's shutdown), no SIGINT."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_parallel(chunks: Iterator[tuple[int, Any, str]], fmt_out: str, jobs: int, emit: Any) -> None:
     import multiprocessing as mp
 
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     _engine()  # built once here; forked workers inherit it instead of each loading every area
     in_flight: deque[Any] = deque()
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_worker_init) as pool:
         for start, payload, kind in chunks:
             in_flight.append(pool.apply_async(process_chunk, (start, payload, kind, fmt_out)))
             while len(in_flight) >= jobs * 3:

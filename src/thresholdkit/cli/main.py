@@ -30,6 +30,7 @@ COMMANDS = {
     "quiz": "thresholdkit.cli.training:quiz",
     "plugin": "thresholdkit.cli.plugin:plugin",
     "diff": "thresholdkit.cli.lookup:diff_cmd",
+    "site": "thresholdkit.cli.training:site",
     "concepts": "thresholdkit.cli.compare:concepts",
 }
 

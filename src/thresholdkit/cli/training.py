@@ -103,3 +103,15 @@ def quiz(area: str, count: int, seed: int, fmt: str, interactive: bool, output: 
         from thresholdkit.handout import render_html
 
         _write(render_html(model, "quiz.html.j2"), output)
+
+
+@click.command()
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write the site into.")
+@click.option("--areas", "-a", help="Comma-separated area ids (default: all installed).")
+def site(output: str, areas: str | None) -> None:
+    """A static, offline website of the installed areas' guidance, with a checklist per area."""
+    from thresholdkit.compare import pick_areas
+    from thresholdkit.site import build
+
+    pages = build(pick_areas(registry(), areas), output)
+    click.echo(f"Wrote {len(pages)} pages to {output}; open {output}/index.html in a browser", err=True)
