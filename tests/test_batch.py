@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -164,7 +165,8 @@ def test_bad_csv_header_is_one_line_error(run, tmp_path):
     assert "did you mean 'indicators'" in r.err
 
 
-def test_interrupted_run_leaves_the_old_file(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_interrupted_run_leaves_the_old_file(tmp_path, jobs):
     """A run cut off by a signal never leaves half a file: the previous output stays whole."""
     fifo = tmp_path / "in.fifo"
     os.mkfifo(fifo)
@@ -172,7 +174,7 @@ def test_interrupted_run_leaves_the_old_file(tmp_path):
     out.write_text("previous complete output\n")
     env = {**os.environ, "THRESHOLDKIT_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "thresholdkit", "batch", str(fifo), "-o", str(out)],
+        [sys.executable, "-m", "thresholdkit", "batch", str(fifo), "-o", str(out), "--jobs", jobs],
         stderr=subprocess.PIPE,
         env=env,
     )

@@ -21,6 +21,7 @@ def test_wheel_install_in_a_new_venv(tmp_path: Path):
         [str(py), "-m", "pip", "install", "--quiet", str(ROOT), str(ROOT / "plugins" / "coventry")],
         check=True,
         capture_output=True,
+        timeout=600,
     )
     env = {
         **os.environ,
