@@ -211,3 +211,12 @@ def test_batch_agrees_with_assess(area, data, level, facts):
     assert result.level == expected.level
     assert set(result.indicators) == {i.id for i in expected.indicators}
     assert result.emergency == (expected.emergency is not None)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_bom_and_missing_final_newline(run, tmp_path, jobs):
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'\xef\xbb\xbf{"id": 1, "area": "coventry", "level": 2}\n{"id": 2, "area": "coventry", "level": 3}')
+    r = run("batch", str(src), "--jobs", jobs)
+    assert r.code == 0, r.err
+    assert [row["level"] for row in _read_jsonl(r.out)] == [2, 3]

@@ -57,62 +57,42 @@ def process_chunk(start: int, payload: Any, kind: str, fmt_out: str) -> tuple[by
     return "".join(batch.encode_csv_row(r) for r in results).encode("utf-8"), counts
 
 
-def _jsonl_chunks(source: IO[bytes], size: int = BLOCK) -> Iterator[tuple[int, Any, str]]:
-    """Blocks of whole lines (about ``size`` bytes each) with the number of their first record.
-
-    Reading blocks rather than lines keeps the reading process light, so that --jobs can scale.
-    """
-    start = 1
-    rest = b""
-    first = True
+def _line_blocks(source: IO[bytes], size: int = BLOCK) -> Iterator[tuple[int, int, bytes]]:
+    """(number of the first record, byte offset, block) for blocks of whole lines of about ``size``
+    bytes; each block ends with a newline. Reading blocks rather than lines keeps the reading
+    process light, so that --jobs can scale."""
+    start, offset, rest, first = 1, 0, b"", True
     while True:
         block = source.read(size)
         if first:
             first = False
             if block.startswith(b"\xef\xbb\xbf"):
-                block = block[3:]
+                block, offset = block[3:], 3
         if not block:
             if rest:
-                yield start, rest + b"\n", "jsonl"
+                yield start, offset, rest + b"\n"
             return
         block = rest + block
         cut = block.rfind(b"\n") + 1
         if cut == 0:
             rest = block
             continue
-        blob, rest = block[:cut], block[cut:]
-        yield start, blob, "jsonl"
-        start += blob.count(b"\n")
-
-
-def _jsonl_ranges(source: IO[bytes], size: int = BLOCK) -> Iterator[tuple[int, Any, str]]:
-    """Like _jsonl_chunks for a regular file, but yields (path, offset, length) for workers to read
-    themselves: the reading process only counts lines, so it stays out of the workers' way."""
-    path = source.name
-    offset = 0
-    start = 1
-    rest = b""
-    first = True
-    while True:
-        block = source.read(size)
-        if first:
-            first = False
-            if block.startswith(b"\xef\xbb\xbf"):
-                block = block[3:]
-                offset = 3
-        if not block:
-            if rest:
-                yield start, (path, offset, len(rest)), "jsonl-range"
-            return
-        block = rest + block
-        cut = block.rfind(b"\n") + 1
-        if cut == 0:
-            rest = block
-            continue
-        yield start, (path, offset, cut), "jsonl-range"
+        yield start, offset, block[:cut]
         start += block.count(b"\n", 0, cut)
         offset += cut
         rest = block[cut:]
+
+
+def _jsonl_chunks(source: IO[bytes]) -> Iterator[tuple[int, Any, str]]:
+    for start, _, blob in _line_blocks(source):
+        yield start, blob, "jsonl"
+
+
+def _jsonl_ranges(source: IO[bytes]) -> Iterator[tuple[int, Any, str]]:
+    """Like _jsonl_chunks for a regular file, but hands workers (path, offset, length) to read
+    themselves, so the blocks do not travel through the pool's pipes."""
+    for start, offset, blob in _line_blocks(source):
+        yield start, (source.name, offset, len(blob)), "jsonl-range"
 
 
 def _item_chunks(items: Iterable[tuple[int, Any]], size: int) -> Iterator[tuple[int, Any, str]]:
