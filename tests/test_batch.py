@@ -187,7 +187,8 @@ def test_interrupted_run_leaves_the_old_file(tmp_path, jobs):
     assert proc.returncode == 130
     assert out.read_text() == "previous complete output\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".thresholdkit-batch-")]
-    assert b"interrupted" in err and b"Traceback" not in err
+    assert b"interrupted after" in err and b"Traceback" not in err
+    assert b"no output file was written" in err
 
 
 @settings(max_examples=150, deadline=None)

@@ -62,8 +62,9 @@ def _line_blocks(source: IO[bytes], size: int = BLOCK) -> Iterator[tuple[int, in
     bytes; each block ends with a newline. Reading blocks rather than lines keeps the reading
     process light, so that --jobs can scale."""
     start, offset, rest, first = 1, 0, b"", True
+    read = getattr(source, "read1", source.read)  # read1: what is there now (pipes, stdin) up to size
     while True:
-        block = source.read(size)
+        block = read(size)
         if first:
             first = False
             if block.startswith(b"\xef\xbb\xbf"):
@@ -141,7 +142,7 @@ class Summary:
 def run(
     source: IO[bytes], sink: IO[bytes], fmt_in: str, fmt_out: str, jobs: int = 1, progress: bool = False
 ) -> Summary:
-    """Stream ``source`` to ``sink``. Raises KeyboardInterrupt through after noting it in the summary."""
+    """Stream ``source`` to ``sink``. On an interrupt, stops and returns with ``interrupted`` set."""
     summary = Summary()
     chunks = _jsonl_chunks(source) if fmt_in == "jsonl" else _item_chunks(batch.read_csv(source), CHUNK)
     if fmt_out == "csv":
@@ -167,8 +168,7 @@ def run(
             seekable = fmt_in == "jsonl" and stat.S_ISREG(os.fstat(source.fileno()).st_mode)
             _run_parallel(_jsonl_ranges(source) if seekable else chunks, fmt_out, jobs, emit)
     except KeyboardInterrupt:
-        summary.interrupted = True
-        raise
+        summary.interrupted = True  # the caller discards the output and reports what was done
     finally:
         if progress and summary.records >= 50_000:
             sys.stderr.write("\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from thresholdkit.errors import EXIT_PARTIAL, UsageError
+from thresholdkit.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, UsageError
 
 
 @click.command()
@@ -60,14 +60,14 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, on_term)
-    summary = None
     try:
         summary = batchrun.run(source, sink, fmt_in, fmt_out, jobs=jobs, progress=sys.stderr.isatty())
-        batchrun.commit_output(sink, tmp, output)
-    except BaseException as exc:
+        if summary.interrupted:
+            batchrun.discard_output(sink, tmp)
+        else:
+            batchrun.commit_output(sink, tmp, output)
+    except BaseException:
         batchrun.discard_output(sink, tmp)
-        if isinstance(exc, KeyboardInterrupt):
-            click.echo("batch: interrupted; no output file was written" if tmp else "batch: interrupted", err=True)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -75,4 +75,11 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
             source.close()
     for line in summary.lines():
         click.echo(line, err=True)
+    if summary.interrupted:
+        click.echo(
+            f"Error: interrupted after {summary.records} records; "
+            + ("no output file was written" if tmp else "the output above is incomplete"),
+            err=True,
+        )
+        return EXIT_INTERRUPTED
     return EXIT_PARTIAL if summary.errors else 0
