@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 DOMAINS = {
@@ -90,26 +89,40 @@ class Indicator:
         }
 
 
-@dataclass(eq=False, repr=False)
 class Assessment:
-    area: str
-    area_name: str
-    set: str
-    level: int
-    level_name: str
-    level_label: str
-    basis: str
-    indicators: list[Indicator]
-    emergency: dict[str, Any] | None
-    pathway: dict[str, Any]
-    contacts: list[dict[str, Any]]
-    consent: list[dict[str, Any]]
-    guidance: list[dict[str, Any]]
-    document: dict[str, Any]
-    versions: dict[str, str | None]
-    warnings: list[str] = field(default_factory=list)
-    practitioner_level: int | None = None
-    disclaimer: str = DISCLAIMER
+    """The result of assessing one case (a plain class: no dataclass compile at start-up)."""
+
+    def __init__(
+        self,
+        *,
+        area: str,
+        area_name: str,
+        set: str,
+        level: int,
+        level_name: str,
+        level_label: str,
+        basis: str,
+        indicators: list[Indicator],
+        emergency: dict[str, Any] | None,
+        pathway: dict[str, Any],
+        contacts: list[dict[str, Any]],
+        consent: list[dict[str, Any]],
+        guidance: list[dict[str, Any]],
+        document: dict[str, Any],
+        versions: dict[str, str | None],
+        warnings: list[str] | None = None,
+        practitioner_level: int | None = None,
+        disclaimer: str = DISCLAIMER,
+    ) -> None:
+        self.area, self.area_name, self.set, self.level = area, area_name, set, level
+        self.level_name, self.level_label, self.basis, self.indicators = level_name, level_label, basis, indicators
+        self.emergency, self.pathway, self.contacts, self.consent = emergency, pathway, contacts, consent
+        self.guidance, self.document, self.versions = guidance, document, versions
+        self.warnings = warnings if warnings is not None else []
+        self.practitioner_level, self.disclaimer = practitioner_level, disclaimer
+
+    def __repr__(self) -> str:
+        return f"Assessment({self.area!r}, level={self.level})"
 
     def to_dict(self) -> dict[str, Any]:
         return {

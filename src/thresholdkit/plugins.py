@@ -137,21 +137,35 @@ def new_manager() -> Any:
     return pm
 
 
-def register(pm: Any, record: PluginRecord, obj: Any) -> None:
+def register(pm: Any, record: PluginRecord, obj: Any, *, check: bool = True) -> None:
     """Register one plugin; on any failure mark the record failed and leave ``pm`` clean."""
     try:
         pm.register(obj, name=record.name)
     except Exception as exc:
         record.status, record.error = "failed", _one_line(exc)
         return
-    try:
-        pm.check_pending()
-    except Exception as exc:
-        pm.unregister(obj)
-        record.status, record.error = "failed", _one_line(exc)
-        return
     record.obj = obj
     record.hooks = sorted(impl_name for impl_name in dir(obj) if impl_name.startswith("thresholdkit_"))
+    if check:
+        check_all(pm, [record])
+
+
+def check_all(pm: Any, records: list[PluginRecord]) -> None:
+    """``check_pending()`` once for all registered plugins; a plugin implementing an unknown hook
+    is unregistered and marked failed, and the check runs again for the rest."""
+    import pluggy
+
+    by_obj = {id(r.obj): r for r in records if r.obj is not None}
+    while True:
+        try:
+            pm.check_pending()
+            return
+        except pluggy.PluginValidationError as exc:
+            bad = by_obj.get(id(exc.plugin))
+            pm.unregister(exc.plugin)
+            if bad is None:
+                continue
+            bad.status, bad.error, bad.obj, bad.hooks = "failed", _one_line(exc), None, []
 
 
 def load_all(pm: Any, entry_points: list[EntryPoint] | None = None) -> list[PluginRecord]:
@@ -175,5 +189,6 @@ def load_all(pm: Any, entry_points: list[EntryPoint] | None = None) -> list[Plug
                 raise
             record.status, record.error = "failed", f"could not import {ep.value}: {_one_line(exc)}"
             continue
-        register(pm, record, obj)
+        register(pm, record, obj, check=False)
+    check_all(pm, records)
     return records
