@@ -11,22 +11,22 @@ from thresholdkit.errors import DataError
 def test_aliases_are_refused():
     bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"
     with pytest.raises(DataError, match="aliases"):
-        safeyaml.load(bomb, name="bomb.yaml")
+        safeyaml.parse(bomb, name="bomb.yaml")
 
 
 def test_deep_nesting_is_refused():
     with pytest.raises(DataError, match="nested deeper"):
-        safeyaml.load("[" * 100 + "]" * 100, name="deep.yaml")
+        safeyaml.parse("[" * 100 + "]" * 100, name="deep.yaml")
 
 
 def test_oversized_file_is_refused():
     with pytest.raises(DataError, match="larger than"):
-        safeyaml.load("x: " + "y" * (safeyaml.MAX_BYTES + 1), name="big.yaml")
+        safeyaml.parse("x: " + "y" * (safeyaml.MAX_BYTES + 1), name="big.yaml")
 
 
 def test_python_tags_are_refused():
     with pytest.raises(DataError):
-        safeyaml.load("!!python/object/apply:os.system ['true']", name="evil.yaml")
+        safeyaml.parse("!!python/object/apply:os.system ['true']", name="evil.yaml")
 
 
 def test_validator_names_yaml_traps():

@@ -145,7 +145,7 @@ def test_fuzz_plugin_yaml(text):
 
     TRIED["plugin YAML"] += 1
     try:
-        data = safeyaml.load(text, name="fuzz.yaml")
+        data = safeyaml.parse(text, name="fuzz.yaml")
     except DataError:
         return
     problems = check_data(data) if isinstance(data, dict) else ["not a mapping"]

@@ -117,7 +117,7 @@ def read_case_file(path: str) -> Any:
     except UnicodeDecodeError:
         raise UsageError(f"{name}: not UTF-8 text") from None
     try:
-        return safeyaml.load(text, name=name)  # JSON is YAML too
+        return safeyaml.parse(text, name=name)  # JSON is YAML too
     except DataError as exc:
         raise UsageError(str(exc)) from None
 

@@ -59,7 +59,7 @@ def read_merged(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[st
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise DataError(f"{path}: not UTF-8 text") from None
-        doc = safeyaml.load(text, name=str(path))
+        doc = safeyaml.parse(text, name=str(path))
         if doc is None:
             continue
         if not isinstance(doc, dict):

@@ -36,7 +36,7 @@ def load_old(path: str) -> dict[str, Any]:
         if target.is_dir():
             data, _ = read_merged(target)
         else:
-            data = safeyaml.load(target.read_text(encoding="utf-8"), name=path)
+            data = safeyaml.parse(target.read_text(encoding="utf-8"), name=path)
     except OSError as exc:
         raise UsageError(f"cannot read '{path}': {exc.strerror}") from None
     except (DataError, UnicodeDecodeError) as exc:

@@ -13,7 +13,7 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 
 
-def load(text: str, *, name: str) -> Any:
+def parse(text: str, *, name: str) -> Any:
     """Parse YAML text safely; raise DataError with a one-line message naming ``name``."""
     import yaml
 
@@ -35,7 +35,7 @@ def load(text: str, *, name: str) -> Any:
     except yaml.YAMLError as exc:
         raise DataError(f"{name}: not valid YAML: {_one_line(exc)}") from None
     try:
-        return yaml.load(text, Loader=loader_cls)
+        return yaml.load(text, Loader=loader_cls)  # loader_cls is CSafeLoader or SafeLoader
     except yaml.YAMLError as exc:
         raise DataError(f"{name}: not valid YAML: {_one_line(exc)}") from None
 

@@ -18,7 +18,7 @@ def load() -> dict[str, Any]:
 
     path = os.path.join(HERE, "concepts.yaml")
     with open(path, encoding="utf-8") as fh:
-        data = safeyaml.load(fh.read(), name=path)
+        data = safeyaml.parse(fh.read(), name=path)
     from thresholdkit.validation import check_schema
 
     problems = check_schema(data, None, name="concepts")
