@@ -334,10 +334,6 @@ def read_csv(stream: Iterable[bytes]) -> Iterator[tuple[int, CaseRecord | BatchR
 # --- writing ---------------------------------------------------------------------------
 
 
-def encode_jsonl(result: BatchResult) -> bytes:
-    return _ENCODER.encode(result) + b"\n"
-
-
 def encode_results(results: list[BatchResult]) -> bytes:
     return _ENCODER.encode_lines(results)
 

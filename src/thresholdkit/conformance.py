@@ -109,11 +109,6 @@ def run_conformance(area_id: str, sources: Path | None = None) -> dict[str, Any]
     return {"counts": counts, "verbatim_checked": bool(report[0].get("notes") == [])}
 
 
-def check_area(area_id: str, sources: Path | None = None) -> dict[str, Any]:
-    """Kept for callers of the first release: the same as :func:`run_conformance`."""
-    return run_conformance(area_id, sources)
-
-
 def check_verbatim(area_id: str, sources: Path | None = None) -> int:
     """Assert every quoted text of the area (indicators included) is verbatim in its source.
 

@@ -12,10 +12,8 @@ from typing import Any
 from thresholdkit import __version__
 from thresholdkit.errors import NotPublishedError, UsageError
 from thresholdkit.filters import filter_indicators
-from thresholdkit.model import DISCLAIMER, DOMAINS, source_text
+from thresholdkit.model import DISCLAIMER, DOMAINS, LEVEL_COLOURS, source_text
 from thresholdkit.registry import Area
-
-LEVEL_COLOURS = {1: "#d9f0d3", 2: "#fff2b3", 3: "#ffd8a8", 4: "#f8c4c4"}  # dark text passes WCAG AA on each
 
 
 def generated_on() -> str:

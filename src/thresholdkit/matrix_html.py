@@ -9,8 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-# Background colours with dark text: contrast above 4.5:1 for #1a1a1a on each.
-LEVEL_COLOURS = {1: "#d9f0d3", 2: "#fff2b3", 3: "#ffd8a8", 4: "#f8c4c4"}
+from thresholdkit.model import LEVEL_COLOURS
 
 
 def render(m: dict[str, Any], generated: str, version: str) -> str:

@@ -10,6 +10,10 @@ DOMAINS = {
     "family_environment": "Family and environmental factors",
 }
 
+#: Level colours for HTML output; dark text (#1a1a1a) passes WCAG AA on each, and levels are
+#: always written as text too.
+LEVEL_COLOURS = {1: "#d9f0d3", 2: "#fff2b3", 3: "#ffd8a8", 4: "#f8c4c4"}
+
 DISCLAIMER = (
     "thresholdkit supports, and never replaces, professional judgement. It shows what the "
     "area's published guidance says; discuss concerns with your manager or safeguarding lead, "

@@ -32,7 +32,8 @@ def draw(items: list[Indicator], count: int, seed: int) -> list[Indicator]:
 
 
 def quiz_model(area: Area, count: int, seed: int) -> dict[str, Any]:
-    from thresholdkit.handout import LEVEL_COLOURS, generated_on
+    from thresholdkit.handout import generated_on
+    from thresholdkit.model import LEVEL_COLOURS
 
     items = draw(area.indicators(), count, seed)
     names = {lv["level"]: lv["name"] for lv in area.levels()}

@@ -11,8 +11,6 @@ import os
 from functools import cache
 from typing import Any
 
-NAMES = ("authority", "case", "assessment")
-
 
 def schema_dir() -> str:
     """The folder holding ``*.schema.json`` (wheel: thresholdkit/schemas; checkout: schemas/)."""

@@ -284,22 +284,24 @@ def find_sources(start: Path | None = None) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m thresholdkit.validation DATA_DIR [SOURCE_DIR]``: a check usable before the CLI."""
-    import sys
+    """``python -m thresholdkit.validation DATA_DIR [SOURCE_DIR] [--tags]``: checks a data folder
+    without installing it (``--tags`` also requires concept tags and no scaffold TODOs)."""
+    import argparse
 
     from thresholdkit.datafiles import read_merged
     from thresholdkit.errors import ThresholdkitError
 
-    args = sys.argv[1:] if argv is None else argv
-    args = [a for a in args if a != "--tags"] + (["--tags"] if "--tags" in args else [])
-    folder = Path(args[0])
-    sources = Path(args[1]) if len(args) > 1 and args[1] != "--tags" else find_sources()
+    parser = argparse.ArgumentParser(prog="python -m thresholdkit.validation")
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("source_dir", type=Path, nargs="?")
+    parser.add_argument("--tags", action="store_true")
+    args = parser.parse_args(argv)
     try:
-        data, origin = read_merged(folder)
+        data, origin = read_merged(args.data_dir)
     except ThresholdkitError as exc:
         print(exc)
         return 1
-    problems = check_data(data, origin, sources, require_tags="--tags" in args)
+    problems = check_data(data, origin, args.source_dir or find_sources(), require_tags=args.tags)
     for p in problems:
         print(p)
     n = sum(1 for _ in iter_indicators(data)) if not check_schema(data) else 0

@@ -11,8 +11,6 @@ from thresholdkit.output import FORMATS, Result, emit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_registry: Any = None
-
 
 def format_option(func: F) -> F:
     return click.option(
@@ -27,15 +25,16 @@ def format_option(func: F) -> F:
 
 
 def registry() -> Any:
-    """The registry for this run; plugin load failures are reported on stderr once."""
-    global _registry
+    """The registry for this invocation, loaded once; plugin load failures are reported on stderr once."""
     from thresholdkit.registry import Registry
 
-    reg = Registry.load()
-    for r in reg.records:
-        if r.status == "failed":
-            click.echo(f"Warning: plugin '{r.name}' was skipped: {r.error}", err=True)
-    _registry = reg
+    meta = click.get_current_context().find_root().meta
+    reg = meta.get("thresholdkit.registry")
+    if reg is None:
+        reg = meta["thresholdkit.registry"] = Registry.load()
+        for r in reg.records:
+            if r.status == "failed":
+                click.echo(f"Warning: plugin '{r.name}' was skipped: {r.error}", err=True)
     return reg
 
 

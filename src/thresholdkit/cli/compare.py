@@ -75,12 +75,10 @@ def indicator_cmd(ref: str, areas: str | None, top: int, fmt: str) -> None:
     """The nearest indicators of every other area to one indicator, with their levels."""
     from thresholdkit.compare import nearest
 
-    chosen = _areas(areas)
-    if areas and ref.split(":")[0].lower() not in [a.id for a in chosen]:
-        from thresholdkit.compare import pick_areas
-
-        chosen = pick_areas(registry(), f"{areas},{ref.split(':')[0]}")
-    data = nearest(chosen, ref, per_area=top)
+    own = ref.split(":")[0].lower()
+    if areas and own not in [a.strip().lower() for a in areas.split(",")]:
+        areas = f"{areas},{own}"  # the indicator's own area is always part of the comparison
+    data = nearest(_areas(areas), ref, per_area=top)
     me = data["indicator"]
     rows = [
         {"area": me["area"], "level": me["level"], "id": me["id"], "shared": "(this indicator)", "text": me["text"]}

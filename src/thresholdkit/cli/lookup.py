@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from thresholdkit.cli.common import format_option, get_area, level_option, show
+from thresholdkit.consent import CONSENT_STATES, PURPOSES
 from thresholdkit.output import Result
 
 
@@ -115,8 +116,8 @@ def contacts(area: str, role: str | None, at: str | None, now: bool, fmt: str) -
 @click.command()
 @click.argument("area")
 @level_option(required=True)
-@click.option("--purpose", "-p", type=click.Choice(["early-help", "referral", "information-sharing", "assessment"]))
-@click.option("--consent", "-c", "state", type=click.Choice(["given", "refused", "withdrawn", "not-sought"]))
+@click.option("--purpose", "-p", type=click.Choice([p.replace("_", "-") for p in PURPOSES]))
+@click.option("--consent", "-c", "state", type=click.Choice([c.replace("_", "-") for c in CONSENT_STATES]))
 @click.option(
     "--risk/--no-risk", default=None, help="Would seeking consent or informing the family put the child at risk?"
 )
