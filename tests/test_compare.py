@@ -120,4 +120,5 @@ def test_matrix_formats(run, tmp_path):
 def test_unknown_concept_suggests(run):
     r = run("compare", "concept", "fgm")
     assert_one_line_error(r, 2)
+    assert "did you mean 'female-genital-mutilation'" in r.err
     assert run("compare", "concept", "female-genital-mutiliation").err.count("did you mean") == 1

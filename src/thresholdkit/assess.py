@@ -26,7 +26,8 @@ def resolve_indicators(area: Area, ids: list[str], set_id: str = "main") -> list
         if iid not in by_id:
             raise UsageError(
                 f"unknown indicator '{iid}' in {area.id} (set '{set_id}'){did_you_mean(iid, by_id)}; "
-                f"list them with 'thresholdkit indicators {area.id}'"
+                f"list them with 'thresholdkit indicators {area.id}"
+                + (f" --set {set_id}'" if set_id != "main" else "'")
             )
         if by_id[iid] not in out:
             out.append(by_id[iid])

@@ -73,7 +73,7 @@ def compare_concept(areas: list[Area], concept: str) -> dict[str, Any]:
     concepts = vocabulary.concepts()
     if concept not in concepts:
         raise UsageError(
-            f"unknown concept '{concept}'{did_you_mean(concept, concepts)}; list them with 'thresholdkit concepts'"
+            f"unknown concept '{concept}'{vocabulary.suggest(concept)}; list them with 'thresholdkit concepts'"
         )
     result: dict[str, Any] = {"concept": concepts[concept], "areas": [], "differences": []}
     by_signature: dict[frozenset[str], list[tuple[str, Indicator]]] = {}

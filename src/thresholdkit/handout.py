@@ -210,9 +210,7 @@ def compare_model(areas: list[Area], level: int | None, concept: str | None) -> 
     if concept is None and level is None:
         raise UsageError("give --level N or --concept C with --compare")
     if concept is not None and concept not in vocabulary.concepts():
-        from thresholdkit.errors import did_you_mean
-
-        raise UsageError(f"unknown concept '{concept}'{did_you_mean(concept, vocabulary.concepts())}")
+        raise UsageError(f"unknown concept '{concept}'{vocabulary.suggest(concept)}")
     columns = []
     for a in areas:
         items = all_indicators(a)

@@ -59,7 +59,7 @@ def pathway_blocks(doc: Doc, lp: dict[str, Any], contacts_by_id: dict[str, dict[
 
 
 def emergency_lines(em: dict[str, Any]) -> list[str]:
-    lines = [em["text"], contact_line(em["police"])]
+    lines = [em["text"]]  # 999 itself; then the referral lines
     lines += [contact_line(c) for c in em["referral"]]
     lines += quote_lines(em["statement"])
     return lines

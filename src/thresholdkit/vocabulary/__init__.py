@@ -35,5 +35,19 @@ def concepts() -> dict[str, dict[str, Any]]:
     return {c["id"]: c for c in load()["concepts"]}
 
 
+def suggest(word: str) -> str:
+    """A ' (did you mean ...?)' suffix for an unknown concept: close spellings, or initials
+    ("fgm" -> female-genital-mutilation, "cse" -> child-sexual-exploitation)."""
+    from thresholdkit.errors import did_you_mean
+
+    ids = concepts()
+    close = did_you_mean(word, ids)
+    if close:
+        return close
+    key = word.strip().lower().replace("-", "")
+    by_initials = [c for c in ids if "".join(part[0] for part in c.split("-")).startswith(key) and len(key) >= 2]
+    return (" (did you mean " + " or ".join(repr(c) for c in by_initials[:3]) + "?)") if by_initials else ""
+
+
 def dimensions() -> dict[str, dict[str, Any]]:
     return {d["id"]: d for d in load()["dimensions"]}
