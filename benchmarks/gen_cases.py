@@ -13,8 +13,8 @@ import argparse
 import json
 import random
 
-from thresholdkit.compare import all_indicators
-from thresholdkit.registry import Registry
+from thresholdkit.areas.registry import Registry
+from thresholdkit.rules.compare import all_indicators
 
 
 def generate(n: int, path: str, seed: int = 7) -> None:

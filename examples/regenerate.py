@@ -20,8 +20,8 @@ def render_all() -> dict[Path, str]:
     os.environ["SOURCE_DATE_EPOCH"] = str(
         int(dt.datetime.fromisoformat(EXAMPLE_DATE).replace(tzinfo=dt.UTC).timestamp())
     )
-    from thresholdkit import handout, quiz
-    from thresholdkit.registry import Registry
+    from thresholdkit.areas.registry import Registry
+    from thresholdkit.render import handout, quiz
 
     reg = Registry.load()
     out: dict[Path, str] = {}

@@ -8,8 +8,8 @@ from conftest import ROOT, assert_one_line_error
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thresholdkit.assess import assess
-from thresholdkit.registry import Registry
+from thresholdkit.areas.registry import Registry
+from thresholdkit.rules.assess import assess
 
 COVENTRY = Registry.load().area("coventry")
 ALL = COVENTRY.indicators()
@@ -111,8 +111,8 @@ def test_bad_case_files(run, tmp_path):
 def test_case_checker_agrees_with_case_schema():
     from jsonschema import Draft202012Validator
 
-    from thresholdkit.cases import check_case
-    from thresholdkit.errors import UsageError
+    from thresholdkit.model.errors import UsageError
+    from thresholdkit.rules.cases import check_case
 
     schema = Draft202012Validator(json.loads((ROOT / "schemas" / "case.schema.json").read_text()))
     samples = [

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, assert_one_line_error
 
-from thresholdkit import hookspecs
+from thresholdkit.areas import hookspecs
 
 FIXTURE = ROOT / "tests" / "fixtures" / "exampleshire"
 
@@ -72,14 +72,14 @@ def test_scaffold_filled_with_a_sample_conforms_and_assesses(run, tmp_path, monk
 
 
 def test_conformance_reports_a_bad_phone_number(tmp_path, monkeypatch, thresholdkit_conformance):
-    from thresholdkit.conformance import ConformanceError
+    from thresholdkit.authoring.conformance import ConformanceError
 
     sys.path.insert(0, str(FIXTURE))
     try:
         from data import FILES
     finally:
         sys.path.pop(0)
-    from thresholdkit.scaffold import create
+    from thresholdkit.authoring.scaffold import create
 
     create("exampleshire", tmp_path / "pkg")
     data_dir = tmp_path / "pkg" / "src" / "thresholdkit_exampleshire" / "data"

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thresholdkit.assess import assess
-from thresholdkit.batch import assess_records
-from thresholdkit.errors import EXIT_PARTIAL
-from thresholdkit.registry import Registry
+from thresholdkit.areas.registry import Registry
+from thresholdkit.batch.engine import assess_records
+from thresholdkit.model.errors import EXIT_PARTIAL
+from thresholdkit.rules.assess import assess
 
 REG = Registry.load()
 COV = REG.area("coventry")

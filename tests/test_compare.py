@@ -7,9 +7,9 @@ import json
 import pytest
 from conftest import assert_one_line_error
 
-from thresholdkit import vocabulary
-from thresholdkit.compare import all_indicators
-from thresholdkit.registry import Registry
+from thresholdkit.areas.registry import Registry
+from thresholdkit.data import vocabulary
+from thresholdkit.rules.compare import all_indicators
 
 REG = Registry.load()
 AREAS = {a: REG.area(a) for a in REG.area_ids()}

@@ -64,7 +64,7 @@ def test_unprinted_days_give_both_lines():
     """Where the document prints times but not days, both lines are shown with the reason."""
     import datetime as dt
 
-    from thresholdkit.hours import status_at
+    from thresholdkit.rules.hours import status_at
 
     contacts = [
         {

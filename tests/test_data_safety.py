@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from thresholdkit import safeyaml
-from thresholdkit.errors import DataError
+from thresholdkit.data import safeyaml
+from thresholdkit.model.errors import DataError
 
 
 def test_aliases_are_refused():
@@ -30,7 +30,7 @@ def test_python_tags_are_refused():
 
 
 def test_validator_names_yaml_traps():
-    from thresholdkit.validation import check_schema
+    from thresholdkit.data.schemas import check_schema
 
     data = {
         "contacts": [
@@ -57,7 +57,7 @@ def test_validator_names_yaml_traps():
 def test_schema_is_valid_draft_2020_12():
     from jsonschema import Draft202012Validator
 
-    from thresholdkit.schemas import load_schema
+    from thresholdkit.data.schemas import load_schema
 
     for name in ("authority", "case", "assessment"):
         Draft202012Validator.check_schema(load_schema(name))

@@ -9,8 +9,8 @@ import json
 
 from conftest import assert_one_line_error
 
-from thresholdkit.diffing import current_data, diff
-from thresholdkit.registry import Registry
+from thresholdkit.areas.registry import Registry
+from thresholdkit.authoring.diff import current_data, diff
 
 AREA = Registry.load().area("herefordshire")
 STRESS = "stress-positions-chastisement"

@@ -17,9 +17,9 @@ import html5lib
 import pytest
 from conftest import ROOT, assert_one_line_error
 
-from thresholdkit import handout, quiz
-from thresholdkit.compare import all_indicators
-from thresholdkit.registry import Registry
+from thresholdkit.areas.registry import Registry
+from thresholdkit.render import handout, quiz
+from thresholdkit.rules.compare import all_indicators
 
 REG = Registry.load()
 AREAS = REG.area_ids()
@@ -60,7 +60,7 @@ def test_domain_filter(run):
 
 def test_plugin_text_is_escaped(tmp_path):
     """Text from plugin data with HTML or Markdown control characters comes out escaped."""
-    from thresholdkit.yamlplugin import DataPlugin
+    from thresholdkit.areas.dataplugin import DataPlugin
 
     data = tmp_path / "thresholdkit_evil" / "data"
     shutil.copytree(ROOT / "plugins" / "coventry" / "src" / "thresholdkit_coventry" / "data", data)

@@ -94,7 +94,7 @@ def test_fuzz_case_files(tmp_path_factory, data):
     )
 )
 def test_fuzz_batch_records(lines):
-    from thresholdkit import batchrun
+    from thresholdkit.batch import run as batchrun
 
     TRIED["batch records"] += len(lines)
     source = io.BytesIO(b"\n".join(lines) + b"\n")
@@ -116,7 +116,7 @@ def test_fuzz_batch_records(lines):
     )
 )
 def test_fuzz_batch_csv(cells):
-    from thresholdkit import batchrun
+    from thresholdkit.batch import run as batchrun
 
     rows = ["id,area,indicators,level"] + [f"{k},coventry,{c},{c[:1]}" for k, c in enumerate(cells)]
     TRIED["batch csv rows"] += len(cells)
@@ -139,9 +139,9 @@ def test_fuzz_batch_csv(cells):
 )
 def test_fuzz_plugin_yaml(text):
     """Any YAML a plugin ships is either data or a clean DataError, never a crash."""
-    from thresholdkit import safeyaml
-    from thresholdkit.errors import DataError
-    from thresholdkit.validation import check_data
+    from thresholdkit.data import safeyaml
+    from thresholdkit.data.checks import check_data
+    from thresholdkit.model.errors import DataError
 
     TRIED["plugin YAML"] += 1
     try:
@@ -228,8 +228,8 @@ def test_plugin_raising_in_a_hook_at_call_time(run, fake_plugins):
     fake_plugins(
         "flaky",
         """
-        from thresholdkit.hookspecs import hookimpl
-        from thresholdkit.yamlplugin import DataPlugin
+        from thresholdkit.areas.hookspecs import hookimpl
+        from thresholdkit.areas.dataplugin import DataPlugin
         import os
         base = DataPlugin(os.path.join(os.path.dirname(__import__("thresholdkit_coventry").__file__), "__init__.py"))
         class P:
@@ -253,8 +253,8 @@ def test_malformed_hook_result_never_reaches_output(run, fake_plugins):
     fake_plugins(
         "sloppy",
         """
-        from thresholdkit.hookspecs import hookimpl
-        from thresholdkit.yamlplugin import DataPlugin
+        from thresholdkit.areas.hookspecs import hookimpl
+        from thresholdkit.areas.dataplugin import DataPlugin
         import os
         base = DataPlugin(os.path.join(os.path.dirname(__import__("thresholdkit_coventry").__file__), "__init__.py"))
         class P:

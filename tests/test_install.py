@@ -40,7 +40,7 @@ def test_wheel_install_in_a_new_venv(tmp_path: Path):
     assert data["level"] == 4 and data["emergency"]["call"] == "999"
     # the schemas travel inside the wheel: validation works away from the checkout
     check = subprocess.run(
-        [str(py), "-c", "from thresholdkit.schemas import schema_dir; print(schema_dir())"],
+        [str(py), "-c", "from thresholdkit.data.schemas import schema_dir; print(schema_dir())"],
         check=True,
         capture_output=True,
         text=True,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from thresholdkit.hookspecs import hookimpl
-from thresholdkit.registry import Registry
+from thresholdkit.areas.hookspecs import hookimpl
+from thresholdkit.areas.registry import Registry
 
 COVENTRY_DATA = ROOT / "plugins" / "coventry" / "src" / "thresholdkit_coventry" / "data"
 
@@ -38,7 +38,9 @@ def test_plugin_whose_data_fails_the_schema_is_skipped(run, fake_plugins, tmp_pa
         .replace('id: "coventry"', 'id: "badland"', 1)
     )
     files["data/contacts.yaml"] = files["data/contacts.yaml"].replace('number: "999"', "number: 999", 1)
-    fake_plugins("badland", "from thresholdkit.yamlplugin import DataPlugin\nplugin = DataPlugin(__file__)\n", files)
+    fake_plugins(
+        "badland", "from thresholdkit.areas.dataplugin import DataPlugin\nplugin = DataPlugin(__file__)\n", files
+    )
     rows = {row["id"]: row for row in json.loads(run("areas", "-f", "json").out)}
     assert rows["badland"]["status"] == "failed"
     assert "not of type 'string'" in rows["badland"]["reason"]
@@ -55,7 +57,7 @@ def test_plugin_with_unknown_hook_is_rejected(run, fake_plugins):
     fake_plugins(
         "oddity",
         """
-        from thresholdkit.hookspecs import hookimpl
+        from thresholdkit.areas.hookspecs import hookimpl
         class P:
             @hookimpl
             def thresholdkit_no_such_hook(self):
@@ -73,7 +75,7 @@ def test_plugin_that_raises_inside_a_hook(run, fake_plugins):
     fake_plugins(
         "raiser",
         """
-        from thresholdkit.hookspecs import hookimpl
+        from thresholdkit.areas.hookspecs import hookimpl
         class P:
             @hookimpl
             def thresholdkit_authority(self):
@@ -102,7 +104,7 @@ def test_allow_list(run, monkeypatch, fake_plugins):
 
 
 def test_python_plugin_can_override_one_hook():
-    from thresholdkit.yamlplugin import DataPlugin
+    from thresholdkit.areas.dataplugin import DataPlugin
 
     data = DataPlugin(str(COVENTRY_DATA.parent / "__init__.py"))
 
@@ -122,7 +124,7 @@ def test_python_plugin_can_override_one_hook():
 
 
 def test_entry_point_discovery_reads_dist_info(tmp_path: Path):
-    from thresholdkit.plugins import discover
+    from thresholdkit.areas.discovery import discover
 
     dist = tmp_path / "thresholdkit_demo-1.2.3.dist-info"
     dist.mkdir()
@@ -136,7 +138,7 @@ def test_entry_point_discovery_reads_dist_info(tmp_path: Path):
 def test_data_cache_is_used_and_invalidated(tmp_path, monkeypatch):
     import shutil
 
-    from thresholdkit import datafiles
+    from thresholdkit.data import loader as datafiles
 
     monkeypatch.setenv("THRESHOLDKIT_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "data"
@@ -144,7 +146,7 @@ def test_data_cache_is_used_and_invalidated(tmp_path, monkeypatch):
     first = datafiles.load_checked(folder)
     assert list((tmp_path / "cache").glob("data-*.json"))
     calls = []
-    monkeypatch.setattr("thresholdkit.validation.check_data", lambda *a, **k: calls.append(1) or [])
+    monkeypatch.setattr("thresholdkit.data.checks.check_data", lambda *a, **k: calls.append(1) or [])
     assert datafiles.load_checked(folder) == first and calls == []  # served from the cache
     path = folder / "authority.yaml"
     path.write_text(path.read_text().replace("Coventry Safeguarding Children Partnership", "Renamed Partnership", 1))

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from thresholdkit.assess import assess
-from thresholdkit.compare import all_indicators
-from thresholdkit.registry import Registry
+from thresholdkit.areas.registry import Registry
+from thresholdkit.rules.assess import assess
+from thresholdkit.rules.compare import all_indicators
 
 REG = Registry.load()
 ARGS = [
@@ -37,7 +37,7 @@ def _browser_path() -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    from thresholdkit.site import build
+    from thresholdkit.render.site import build
 
     out = tmp_path_factory.mktemp("site")
     build([REG.area(a) for a in REG.area_ids()], out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from thresholdkit.registry import review_status
+from thresholdkit.areas.registry import review_status
 
 
 def test_age_rule_and_override(run, monkeypatch):

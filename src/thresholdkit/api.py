@@ -14,13 +14,13 @@ plain mappings in the shapes of ``schemas/authority.schema.json``. See docs/api.
 
 from __future__ import annotations
 
-from thresholdkit.assess import assess
-from thresholdkit.batch import BatchResult, assess_records
-from thresholdkit.compare import compare_concept, compare_levels, matrix, nearest
-from thresholdkit.consent import evaluate as consent
-from thresholdkit.errors import NotPublishedError, ThresholdkitError, UsageError
-from thresholdkit.model import Assessment, Indicator
-from thresholdkit.registry import Area, Registry
+from thresholdkit.areas.registry import Area, Registry
+from thresholdkit.batch.engine import BatchResult, assess_records
+from thresholdkit.model.errors import NotPublishedError, ThresholdkitError, UsageError
+from thresholdkit.model.objects import Assessment, Indicator
+from thresholdkit.rules.assess import assess
+from thresholdkit.rules.compare import compare_concept, compare_levels, matrix, nearest
+from thresholdkit.rules.consent import evaluate as consent
 
 
 def load() -> Registry:

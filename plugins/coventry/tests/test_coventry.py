@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from thresholdkit.conformance import area
-from thresholdkit.validation import normalise
+from thresholdkit.authoring.conformance import area
+from thresholdkit.data.checks import normalise
 
 SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seeds" / "coventry.txt"
 

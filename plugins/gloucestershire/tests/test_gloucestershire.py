@@ -6,8 +6,8 @@ import json
 
 from conftest import assert_one_line_error
 
-from thresholdkit.conformance import area, check_verbatim
-from thresholdkit.errors import EXIT_NOT_PUBLISHED
+from thresholdkit.authoring.conformance import area, check_verbatim
+from thresholdkit.model.errors import EXIT_NOT_PUBLISHED
 
 
 def test_conformance(thresholdkit_conformance):

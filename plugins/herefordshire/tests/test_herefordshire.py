@@ -6,8 +6,8 @@ import datetime as dt
 import json
 from collections import Counter
 
-from thresholdkit.conformance import area, check_verbatim
-from thresholdkit.registry import review_status
+from thresholdkit.areas.registry import review_status
+from thresholdkit.authoring.conformance import area, check_verbatim
 
 
 def test_conformance(thresholdkit_conformance):

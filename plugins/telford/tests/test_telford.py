@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from thresholdkit.assess import assess
-from thresholdkit.conformance import area, check_verbatim
+from thresholdkit.authoring.conformance import area, check_verbatim
+from thresholdkit.rules.assess import assess
 
 
 def test_conformance_both_sets(thresholdkit_conformance):

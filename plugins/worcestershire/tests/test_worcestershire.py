@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from thresholdkit.conformance import area, check_verbatim
+from thresholdkit.authoring.conformance import area, check_verbatim
 
 
 def test_conformance(thresholdkit_conformance):
@@ -101,7 +101,7 @@ def test_pathway_timescales():
 
 
 def test_sexual_activity_under_13_by_facts():
-    from thresholdkit.assess import assess
+    from thresholdkit.rules.assess import assess
 
     result = assess(area("worcestershire"), facts={"age": 12, "sexually_active": True})
     assert [i.id for i in result.indicators] == ["sexual-activity-under-13"] and result.level == 4

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from thresholdkit.cli.common import format_option, registry, show
-from thresholdkit.output import Result
+from thresholdkit.render.output import Result
 
 
 @click.command()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from thresholdkit.cli.common import format_option, get_area, show
-from thresholdkit.errors import UsageError
-from thresholdkit.output import Result
+from thresholdkit.model.errors import UsageError
+from thresholdkit.render.output import Result
 
 
 @click.command()
@@ -32,10 +32,10 @@ def assess(
     judgement of the level with --level. The level is the highest level among the matched
     indicators, never lower.
     """
-    from thresholdkit.assess import assess as run_assess
-    from thresholdkit.cases import check_case, read_case_file
-    from thresholdkit.model import source_text
-    from thresholdkit.views import assessment_doc
+    from thresholdkit.model.objects import source_text
+    from thresholdkit.render.views import assessment_doc
+    from thresholdkit.rules.assess import assess as run_assess
+    from thresholdkit.rules.cases import check_case, read_case_file
 
     facts: dict[str, object] = {}
     ids = list(indicator_ids)
@@ -85,7 +85,7 @@ def assess(
 def _interactive(area: str, set_id: str, ids: list[str], level: int | None) -> tuple[list[str], int | None]:
     import sys
 
-    from thresholdkit.interactive import case_yaml, walk
+    from thresholdkit.cli.interactive import case_yaml, walk
 
     if not sys.stdin.isatty():
         raise UsageError("--interactive needs a terminal; without one, give --indicator ID or a case file")
@@ -105,7 +105,7 @@ def _interactive(area: str, set_id: str, ids: list[str], level: int | None) -> t
         "Save this case to a file to rerun it later (path, or Enter to skip)", default="", show_default=False, err=True
     ).strip()
     if path:
-        from thresholdkit.atomic import write_text
+        from thresholdkit.data.atomic import write_text
 
         write_text(path, case_yaml(a.id, ids, level))
         click.echo(f"Saved {path}; rerun with: thresholdkit assess {a.id} {path}", err=True)

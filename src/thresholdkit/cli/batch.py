@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from thresholdkit.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, UsageError
+from thresholdkit.model.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, UsageError
 
 
 @click.command()
@@ -43,7 +43,7 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
     import signal
     import sys
 
-    from thresholdkit import batchrun
+    from thresholdkit.batch import run as batchrun
 
     fmt_in = fmt_in or ("csv" if input_path.lower().endswith(".csv") else "jsonl")
     fmt_out = fmt_out or ("csv" if output.lower().endswith(".csv") else "jsonl")

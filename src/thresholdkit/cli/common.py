@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from thresholdkit.output import FORMATS, Result, emit
+from thresholdkit.render.output import FORMATS, Result, emit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,12 +26,12 @@ def format_option(func: F) -> F:
 
 def registry() -> Any:
     """The registry for this invocation, loaded once; plugin load failures are reported on stderr once."""
-    from thresholdkit.registry import Registry
+    from thresholdkit.areas.registry import Registry
 
     meta = click.get_current_context().find_root().meta
-    reg = meta.get("thresholdkit.registry")
+    reg = meta.get("thresholdkit.areas.registry")
     if reg is None:
-        reg = meta["thresholdkit.registry"] = Registry.load()
+        reg = meta["thresholdkit.areas.registry"] = Registry.load()
         for r in reg.records:
             if r.status == "failed":
                 click.echo(f"Warning: plugin '{r.name}' was skipped: {r.error}", err=True)

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from thresholdkit.cli.common import format_option, registry, show
-from thresholdkit.output import Result
+from thresholdkit.render.output import Result
 
 areas_option = click.option("--areas", "-a", help="Comma-separated area ids (default: all installed).")
 
@@ -18,7 +18,7 @@ def compare() -> None:
 
 
 def _areas(areas: str | None) -> list[Any]:
-    from thresholdkit.compare import pick_areas
+    from thresholdkit.rules.compare import pick_areas
 
     return pick_areas(registry(), areas)
 
@@ -28,7 +28,7 @@ def _areas(areas: str | None) -> list[Any]:
 @format_option
 def levels_cmd(areas: str | None, fmt: str) -> None:
     """The local level names and definitions side by side."""
-    from thresholdkit.compare import compare_levels
+    from thresholdkit.rules.compare import compare_levels
 
     chosen = _areas(areas)
     data = compare_levels(chosen)
@@ -44,7 +44,7 @@ def concept_cmd(concept: str, areas: str | None, fmt: str) -> None:
     """For each area, the indicators of CONCEPT at each level, with disagreements called out."""
     import sys
 
-    from thresholdkit.compare import compare_concept
+    from thresholdkit.rules.compare import compare_concept
 
     data = compare_concept(_areas(areas), concept)
     rows = []
@@ -73,7 +73,7 @@ def concept_cmd(concept: str, areas: str | None, fmt: str) -> None:
 @format_option
 def indicator_cmd(ref: str, areas: str | None, top: int, fmt: str) -> None:
     """The nearest indicators of every other area to one indicator, with their levels."""
-    from thresholdkit.compare import nearest
+    from thresholdkit.rules.compare import nearest
 
     own = ref.split(":")[0].lower()
     if areas and own not in [a.strip().lower() for a in areas.split(",")]:
@@ -105,7 +105,7 @@ def indicator_cmd(ref: str, areas: str | None, top: int, fmt: str) -> None:
 @format_option
 def pathway_cmd(level: int, areas: str | None, fmt: str) -> None:
     """What each area says to do at one level."""
-    from thresholdkit.compare import compare_pathway
+    from thresholdkit.rules.compare import compare_pathway
 
     data = compare_pathway(_areas(areas), level)
     show(Result(data=data, rows=data, columns=["area", "level_name", "forms", "timescales", "response"]), fmt)
@@ -119,8 +119,8 @@ def pathway_cmd(level: int, areas: str | None, fmt: str) -> None:
 @format_option
 def contacts_cmd(role: str | None, at: str | None, now: bool, areas: str | None, fmt: str) -> None:
     """Contacts of every area, optionally by role and open state at a moment."""
-    from thresholdkit.compare import compare_contacts
-    from thresholdkit.contacts import contact_rows
+    from thresholdkit.rules.compare import compare_contacts
+    from thresholdkit.rules.contacts import contact_rows
 
     data = compare_contacts(_areas(areas), role, at, now)
     rows = [{"area": c["area"], **contact_rows([c])[0]} for c in data]
@@ -141,8 +141,8 @@ def contacts_cmd(role: str | None, at: str | None, now: bool, areas: str | None,
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
 def matrix_cmd(areas: str | None, fmt: str, output: str | None) -> None:
     """Concepts x areas: the levels at which each area names each concept."""
-    from thresholdkit.compare import matrix
-    from thresholdkit.output import render
+    from thresholdkit.render.output import render
+    from thresholdkit.rules.compare import matrix
 
     chosen = _areas(areas)
     m = matrix(chosen)
@@ -150,7 +150,7 @@ def matrix_cmd(areas: str | None, fmt: str, output: str | None) -> None:
         import datetime as dt
 
         from thresholdkit import __version__
-        from thresholdkit.matrix_html import render as render_html
+        from thresholdkit.render.matrix_html import render as render_html
 
         text = render_html(m, dt.date.today().isoformat(), __version__)
     else:
@@ -163,7 +163,7 @@ def matrix_cmd(areas: str | None, fmt: str, output: str | None) -> None:
             rows.append(row)
         text = render(Result(data=m, rows=rows, columns=["concept", "cin_code", *[a.id for a in chosen]]), fmt)
     if output:
-        from thresholdkit.atomic import write_text
+        from thresholdkit.data.atomic import write_text
 
         write_text(output, text + ("" if text.endswith("\n") else "\n"))
         click.echo(f"Wrote {output}", err=True)
@@ -176,7 +176,7 @@ def matrix_cmd(areas: str | None, fmt: str, output: str | None) -> None:
 @format_option
 def concepts(search: str | None, fmt: str) -> None:
     """The shared vocabulary: concepts with their children in need census codes."""
-    from thresholdkit import vocabulary
+    from thresholdkit.data import vocabulary
 
     items = [
         {"id": c["id"], "label": c["label"], "cin_code": c["cin_code"], "subject": c.get("subject")}

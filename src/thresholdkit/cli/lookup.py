@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from thresholdkit.cli.common import format_option, get_area, level_option, show
-from thresholdkit.consent import CONSENT_STATES, PURPOSES
-from thresholdkit.output import Result
+from thresholdkit.render.output import Result
+from thresholdkit.rules.consent import CONSENT_STATES, PURPOSES
 
 
 @click.command()
@@ -14,7 +14,7 @@ from thresholdkit.output import Result
 @format_option
 def levels(area: str, fmt: str) -> None:
     """The four levels with local names and definitions."""
-    from thresholdkit.views import levels_doc
+    from thresholdkit.render.views import levels_doc
 
     a = get_area(area)
     lvls = a.levels()
@@ -46,8 +46,8 @@ def levels(area: str, fmt: str) -> None:
 @format_option
 def indicators(area: str, level: int | None, domain: str | None, search: str | None, set_id: str, fmt: str) -> None:
     """Indicators of need, each with level, domain, verbatim text and source."""
-    from thresholdkit.filters import filter_indicators
-    from thresholdkit.model import source_text
+    from thresholdkit.model.objects import source_text
+    from thresholdkit.rules.filters import filter_indicators
 
     a = get_area(area)
     items = filter_indicators(a.indicators(set_id), level=level, domain=domain, search=search)
@@ -62,7 +62,7 @@ def indicators(area: str, level: int | None, domain: str | None, search: str | N
 @format_option
 def pathway(area: str, level: int | None, fmt: str) -> None:
     """What to do at each level: response, steps, forms, timescales, contacts, procedures."""
-    from thresholdkit.views import pathway_doc
+    from thresholdkit.render.views import pathway_doc
 
     a = get_area(area)
     pw = a.pathway()
@@ -98,7 +98,7 @@ def contacts(area: str, role: str | None, at: str | None, now: bool, fmt: str) -
     """Whom to call, with hours; with --at or --now, which line is open then."""
     import sys
 
-    from thresholdkit.contacts import contact_rows, select
+    from thresholdkit.rules.contacts import contact_rows, select
 
     a = get_area(area)
     result = select(a.contacts(), role=role, at=at, now=now)
@@ -124,9 +124,9 @@ def contacts(area: str, role: str | None, at: str | None, now: bool, fmt: str) -
 @format_option
 def consent(area: str, level: int, purpose: str | None, state: str | None, risk: bool | None, fmt: str) -> None:
     """Consent guidance for a situation: the decision and what must be done, each with its wording."""
-    from thresholdkit.consent import evaluate
-    from thresholdkit.model import source_text
-    from thresholdkit.views import consent_doc
+    from thresholdkit.model.objects import source_text
+    from thresholdkit.render.views import consent_doc
+    from thresholdkit.rules.consent import evaluate
 
     a = get_area(area)
     result = evaluate(
@@ -151,7 +151,7 @@ def consent(area: str, level: int, purpose: str | None, state: str | None, risk:
 @format_option
 def about(area: str, fmt: str) -> None:
     """The source document: title, version, dates, review status, change log, errata and data notes."""
-    from thresholdkit.views import about_doc
+    from thresholdkit.render.views import about_doc
 
     a = get_area(area)
     auth = a.authority
@@ -173,7 +173,7 @@ def about(area: str, fmt: str) -> None:
 @format_option
 def glossary(area: str, search: str | None, fmt: str) -> None:
     """The document's own glossary, verbatim (where it has one)."""
-    from thresholdkit.model import source_text
+    from thresholdkit.model.objects import source_text
 
     a = get_area(area)
     terms = a.authority.get("glossary") or []
@@ -193,7 +193,7 @@ def glossary(area: str, search: str | None, fmt: str) -> None:
 def diff_cmd(area: str, old: str, fmt: str) -> None:
     """What changed from OLD (a data folder, or a merged YAML/JSON file of an earlier version) to the
     installed AREA: indicators added, removed, reworded and moved, contacts, timescales, consent."""
-    from thresholdkit.diffing import current_data, diff, load_old
+    from thresholdkit.authoring.diff import current_data, diff, load_old
 
     a = get_area(area)
     changes = diff(load_old(old), current_data(a))

@@ -54,13 +54,13 @@ class ThresholdkitGroup(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in COMMANDS:
-            from thresholdkit.errors import did_you_mean
+            from thresholdkit.model.errors import did_you_mean
 
             raise click.UsageError(f"no command '{name}'{did_you_mean(name, COMMANDS)}; see 'thresholdkit --help'")
         return super().resolve_command(ctx, args)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        from thresholdkit.errors import EXIT_ERROR, EXIT_USAGE, ThresholdkitError
+        from thresholdkit.model.errors import EXIT_ERROR, EXIT_USAGE, ThresholdkitError
 
         kwargs["standalone_mode"] = False
         try:

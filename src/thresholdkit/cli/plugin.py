@@ -16,7 +16,7 @@ def plugin() -> None:
 def new(name: str, path: str | None) -> None:
     """Scaffold a plugin package for area NAME: pyproject with the entry point, a commented YAML
     skeleton of every section, a README for its maintainers, and conformance tests."""
-    from thresholdkit.scaffold import create
+    from thresholdkit.authoring.scaffold import create
 
     target = create(name, path)
     area = target.name if path is None else name.lower()

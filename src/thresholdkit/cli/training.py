@@ -7,12 +7,12 @@ import sys
 import click
 
 from thresholdkit.cli.common import get_area, registry
-from thresholdkit.errors import UsageError
+from thresholdkit.model.errors import UsageError
 
 
 def _write(text: str, output: str | None) -> None:
     if output and output != "-":
-        from thresholdkit.atomic import write_text
+        from thresholdkit.data.atomic import write_text
 
         write_text(output, text)
         click.echo(f"Wrote {output}", err=True)
@@ -42,7 +42,7 @@ def handout(
     output: str | None,
 ) -> None:
     """A printable A4 handout of an area's guidance, or several areas side by side (--compare)."""
-    from thresholdkit import handout as h
+    from thresholdkit.render import handout as h
 
     if fmt == "pdf" and not output:
         raise UsageError("--format pdf needs -o FILE.pdf")
@@ -53,7 +53,7 @@ def handout(
             raise UsageError("--compare takes one --level")
         if fmt == "markdown":
             raise UsageError("--compare handouts are HTML or PDF (a side-by-side table)")
-        from thresholdkit.compare import pick_areas
+        from thresholdkit.rules.compare import pick_areas
 
         model = h.compare_model(pick_areas(registry(), ",".join(areas)), levels[0] if levels else None, concept)
         html = h.render_html(model, "compare.html.j2")
@@ -84,7 +84,7 @@ def handout(
 @click.option("-o", "--output", help="Output file (default: stdout).")
 def quiz(area: str, count: int, seed: int, fmt: str, interactive: bool, output: str | None) -> None:
     """A training worksheet: N indicators to place at a level, with the answer key on its own page."""
-    from thresholdkit import quiz as q
+    from thresholdkit.render import quiz as q
 
     a = get_area(area)
     model = q.quiz_model(a, count, seed)
@@ -100,7 +100,7 @@ def quiz(area: str, count: int, seed: int, fmt: str, interactive: bool, output: 
     if fmt == "markdown":
         _write(q.render_markdown(model), output)
     else:
-        from thresholdkit.handout import render_html
+        from thresholdkit.render.handout import render_html
 
         _write(render_html(model, "quiz.html.j2"), output)
 
@@ -110,8 +110,8 @@ def quiz(area: str, count: int, seed: int, fmt: str, interactive: bool, output: 
 @click.option("--areas", "-a", help="Comma-separated area ids (default: all installed).")
 def site(output: str, areas: str | None) -> None:
     """A static, offline website of the installed areas' guidance, with a checklist per area."""
-    from thresholdkit.compare import pick_areas
-    from thresholdkit.site import build
+    from thresholdkit.render.site import build
+    from thresholdkit.rules.compare import pick_areas
 
     pages = build(pick_areas(registry(), areas), output)
     click.echo(f"Wrote {len(pages)} pages to {output}; open {output}/index.html in a browser", err=True)

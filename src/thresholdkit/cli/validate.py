@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from thresholdkit.cli.common import format_option, show
-from thresholdkit.output import Result
+from thresholdkit.render.output import Result
 
 
 @click.command()
@@ -21,7 +21,7 @@ from thresholdkit.output import Result
 def validate(target: str | None, sources: str | None, fmt: str) -> int:
     """Check plugin data (an AREA, a data folder PATH, or every installed area) against the schema,
     for consistency, and for verbatim quotes when the source texts are at hand."""
-    from thresholdkit.validate_cmd import validate_targets
+    from thresholdkit.authoring.validate import validate_targets
 
     report = validate_targets(target, Path(sources) if sources else None)
     rows = [

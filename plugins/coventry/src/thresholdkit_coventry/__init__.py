@@ -1,5 +1,5 @@
 """thresholdkit plugin for Coventry: data only, read from the data/ folder beside this file."""
 
-from thresholdkit.yamlplugin import DataPlugin
+from thresholdkit.areas.dataplugin import DataPlugin
 
 plugin = DataPlugin(__file__)

@@ -1,0 +1,374 @@
+"""Batch assessment: many case records in, exactly one result per record out, in input order.
+
+Records stream through in constant memory. JSON Lines are decoded and encoded with msgspec,
+chosen on evidence (``benchmarks/batch.py`` prints stdlib json, orjson and msgspec side by
+side). Each record is checked against a typed structure that mirrors ``schemas/case.schema.json``
+(plus ``id`` and ``area``), and every problem becomes that record's ``error``: nothing is
+dropped, nothing stops the run.
+
+The level rule is the one ``assess`` uses (the highest matched indicator, never lowered by a
+practitioner's level); ``tests/test_batch.py`` holds the two implementations together.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Annotated, Any, Literal, cast
+
+import msgspec
+
+from thresholdkit.areas.registry import Registry
+from thresholdkit.model.errors import NotPublishedError, ThresholdkitError, did_you_mean
+from thresholdkit.rules.cases import condition_holds
+
+TOP_LEVEL = 4
+CSV_COLUMNS = ("id", "area", "level", "level_name", "indicators", "emergency", "error", "record")
+FACT_NAMES = ("age", "attendance_percent", "school_phase", "gestation_weeks", "homeless", "sexually_active")
+
+
+class Facts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    age: Annotated[int, msgspec.Meta(ge=0, le=25)] | None = None
+    attendance_percent: Annotated[float, msgspec.Meta(ge=0, le=100)] | None = None
+    school_phase: Literal["primary", "secondary"] | None = None
+    gestation_weeks: Annotated[int, msgspec.Meta(ge=0, le=45)] | None = None
+    homeless: bool | None = None
+    sexually_active: bool | None = None
+
+
+class CaseRecord(msgspec.Struct, forbid_unknown_fields=True):
+    id: str | int | None = None
+    area: str | None = None
+    set: str | None = None
+    indicators: list[str] = []
+    level: Annotated[int, msgspec.Meta(ge=1, le=4)] | None = None
+    facts: Facts | None = None
+
+
+class BatchResult(msgspec.Struct):
+    """One output record. Field order is the output order (JSONL keys and CSV columns)."""
+
+    id: str | int | None
+    area: str | None
+    level: int | None
+    level_name: str | None
+    indicators: list[str]
+    emergency: bool
+    error: str | None
+    record: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.__struct_fields__}
+
+
+class _AreaTable:
+    """Everything batch needs of one area, precomputed once."""
+
+    __slots__ = ("cond", "id", "levels", "names", "published")
+
+    def __init__(self, registry: Registry, area_id: str) -> None:
+        area = registry.area(area_id)
+        self.id = area_id
+        self.names = {lv["level"]: lv["name"] for lv in area.levels()}
+        self.levels: dict[str, dict[str, int]] = {}
+        self.cond: dict[str, list[tuple[str, int, tuple[dict[str, Any], ...]]]] = {}
+        self.published: dict[str, str | None] = {}
+        for s in area.indicator_sets():
+            try:
+                items = area.indicators(s["id"])
+            except NotPublishedError as exc:
+                self.published[s["id"]] = str(exc)
+                continue
+            self.published[s["id"]] = None
+            self.levels[s["id"]] = {i.id: i.level for i in items}
+            self.cond[s["id"]] = [
+                (i.id, i.level, i.conditions) for i in items if i.conditions and i.condition_use == "sufficient"
+            ]
+
+
+class Engine:
+    """Assesses records against a registry; area tables are built on first use."""
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        self.registry = registry or Registry.load()
+        self._tables: dict[str, _AreaTable | str] = {}
+        self._known = self.registry.area_ids()
+        self._messages: dict[tuple[str, str, str], str] = {}
+
+    def _table(self, area_id: str) -> _AreaTable | str:
+        table = self._tables.get(area_id)
+        if table is None:
+            if area_id not in self._known:
+                table = f"unknown area '{area_id}'{did_you_mean(area_id, self._known)}"
+            else:
+                try:
+                    table = _AreaTable(self.registry, area_id)
+                except ThresholdkitError as exc:
+                    table = str(exc)
+            self._tables[area_id] = table
+        return table
+
+    def _unknown(self, area_id: str, set_id: str, iid: str) -> str:
+        """The error for an unknown indicator id; suggestions are remembered (difflib is slow)."""
+        key = (area_id, set_id, iid)
+        message = self._messages.get(key)
+        if message is None:
+            table = self._tables[area_id]
+            ids = table.levels[set_id] if isinstance(table, _AreaTable) else {}
+            message = f"unknown indicator '{iid}'{did_you_mean(iid, ids)}"
+            if len(self._messages) < 10_000:
+                self._messages[key] = message
+        return message
+
+    def assess(self, rec: CaseRecord, n: int) -> BatchResult:
+        """One record's result (the hot path: kept tight, no per-record allocation beyond the result)."""
+        area_id = rec.area
+        table = self._tables.get(area_id) if area_id else None
+        if table is None:
+            if not area_id:
+                return BatchResult(rec.id, None, None, None, [], False, "missing 'area'", n)
+            table = self._table(area_id)
+        if isinstance(table, str):
+            return BatchResult(rec.id, area_id, None, None, [], False, table, n)
+        set_id = rec.set or "main"
+        levels = table.levels.get(set_id)
+        if levels is None:
+            return self._unpublished_or_unknown_set(rec, n, table, set_id)
+        top = 0
+        indicators = rec.indicators
+        for iid in indicators:
+            lv = levels.get(iid)
+            if lv is None:
+                return BatchResult(rec.id, area_id, None, None, [], False, self._unknown(table.id, set_id, iid), n)
+            if lv > top:
+                top = lv
+        matched = list(dict.fromkeys(indicators)) if len(indicators) > 1 else list(indicators)
+        if rec.facts is not None:
+            facts = {k: v for k, v in msgspec.structs.asdict(rec.facts).items() if v is not None}
+            if facts:
+                for iid, lv, conditions in table.cond[set_id]:
+                    if iid not in matched and all(condition_holds(c, facts) for c in conditions):
+                        matched.append(iid)
+                        if lv > top:
+                            top = lv
+            if top == 0 and rec.level is None:
+                return BatchResult(rec.id, area_id, None, None, [], False, "the record's facts match no indicator", n)
+        level = rec.level
+        if level is not None and level > top:
+            top = level
+        if top == 0:
+            return BatchResult(
+                rec.id, area_id, None, None, [], False, "nothing to assess: give indicators, level or facts", n
+            )
+        return BatchResult(rec.id, area_id, top, table.names[top], matched, top == TOP_LEVEL, None, n)
+
+    def _unpublished_or_unknown_set(self, rec: CaseRecord, n: int, table: _AreaTable, set_id: str) -> BatchResult:
+        area_id = table.id
+        if set_id not in table.published:
+            sets = list(table.published)
+            return BatchResult(
+                rec.id,
+                area_id,
+                None,
+                None,
+                [],
+                False,
+                f"unknown indicator set '{set_id}'{did_you_mean(set_id, sets)}",
+                n,
+            )
+        message = table.published[set_id]
+        if rec.indicators or rec.facts is not None or rec.level is None:
+            return BatchResult(rec.id, area_id, None, None, [], False, message, n)
+        return BatchResult(rec.id, area_id, rec.level, table.names[rec.level], [], rec.level == TOP_LEVEL, None, n)
+
+
+# --- reading ---------------------------------------------------------------------------
+
+_DECODER = msgspec.json.Decoder(CaseRecord)
+_ENCODER = msgspec.json.Encoder()
+
+
+def _error(n: int, message: str, rec_id: Any = None, area: Any = None) -> BatchResult:
+    return BatchResult(
+        rec_id if isinstance(rec_id, (str, int)) and not isinstance(rec_id, bool) else None,
+        area if isinstance(area, str) else None,
+        None,
+        None,
+        [],
+        False,
+        message,
+        n,
+    )
+
+
+def _salvage(raw: bytes) -> tuple[Any, Any]:
+    """The id and area of a malformed record, where they can still be read (for the error row)."""
+    try:
+        obj = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        return None, None
+    return (obj.get("id"), obj.get("area")) if isinstance(obj, dict) else (None, None)
+
+
+def decode_chunk(start: int, blob: bytes) -> list[CaseRecord | BatchResult]:
+    """Decode a block of whole JSON lines numbered from ``start``: one item per line, blank ones too.
+
+    ``blob`` ends with a newline. Fast path: the whole block in one call. Any problem (a blank,
+    malformed or non-UTF-8 line) falls back to line by line, so every line still gets its own
+    result or error.
+    """
+    try:
+        recs: list[CaseRecord] = _DECODER.decode_lines(blob)
+        if len(recs) == blob.count(b"\n"):
+            return cast("list[CaseRecord | BatchResult]", recs)  # equal counts: no line was blank
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        pass
+    out: list[CaseRecord | BatchResult] = []
+    for i, raw in enumerate(blob.split(b"\n")[:-1]):
+        n = start + i
+        line = raw.rstrip(b"\r")
+        if not line.strip():
+            out.append(_error(n, "empty line"))
+        else:
+            out.append(decode_line(n, line))
+    return out
+
+
+def decode_line(n: int, line: bytes) -> CaseRecord | BatchResult:
+    try:
+        return _DECODER.decode(line)
+    except msgspec.ValidationError as exc:
+        rec_id, area = _salvage(line)
+        return _error(n, f"malformed record: {exc}", rec_id, area)
+    except msgspec.DecodeError as exc:
+        try:
+            line.decode("utf-8")
+            message = f"not valid JSON: {exc}"
+        except UnicodeDecodeError:
+            message = "not UTF-8 text"
+        return _error(n, message)
+
+
+_TRUE = {"true", "yes", "1", "y"}
+_FALSE = {"false", "no", "0", "n"}
+
+
+def _csv_value(name: str, text: str) -> Any:
+    if name in ("age", "gestation_weeks", "level"):
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"'{name}' must be a whole number (got '{text}')") from None
+    if name == "attendance_percent":
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"'{name}' must be a number (got '{text}')") from None
+    if name in ("homeless", "sexually_active"):
+        low = text.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise ValueError(f"'{name}' must be true or false (got '{text}')")
+    return text
+
+
+CSV_INPUT = ("id", "area", "set", "indicators", "level", *FACT_NAMES)
+
+
+def read_csv(stream: Iterable[bytes]) -> Iterator[tuple[int, CaseRecord | BatchResult]]:
+    """Records from CSV with a header row: id, area, set, indicators (';'-separated), level and facts."""
+    lines = (raw.decode("utf-8", "surrogateescape") for raw in stream)
+    reader = csv.reader(lines)
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+    except StopIteration:
+        return
+    unknown = [h for h in header if h not in CSV_INPUT]
+    if unknown:
+        from thresholdkit.model.errors import UsageError
+
+        raise UsageError(
+            f"CSV header: unknown column '{unknown[0]}'{did_you_mean(unknown[0], CSV_INPUT)}; "
+            f"columns: {', '.join(CSV_INPUT)}"
+        )
+    if "area" not in header:
+        from thresholdkit.model.errors import UsageError
+
+        raise UsageError("CSV header: an 'area' column is required")
+    n = 0
+    for row in reader:
+        n += 1
+        rec_id = row[header.index("id")] if "id" in header and len(row) > header.index("id") else None
+        if not any(cell.strip() for cell in row):
+            yield n, _error(n, "empty line")
+            continue
+        if any("\udc80" <= ch <= "\udcff" for cell in row for ch in cell):
+            yield n, _error(n, "not UTF-8 text")
+            continue
+        if len(row) != len(header):
+            yield n, _error(n, f"malformed record: {len(row)} cells for {len(header)} columns", rec_id)
+            continue
+        values: dict[str, Any] = {}
+        facts: dict[str, Any] = {}
+        try:
+            for name, cell in zip(header, row, strict=True):
+                cell = cell.strip()
+                if cell == "":
+                    continue
+                if name == "indicators":
+                    values[name] = [p.strip() for p in cell.split(";") if p.strip()]
+                elif name in FACT_NAMES:
+                    facts[name] = _csv_value(name, cell)
+                else:
+                    values[name] = _csv_value(name, cell)
+            if facts:
+                values["facts"] = facts
+            yield n, msgspec.convert(values, CaseRecord)
+        except (ValueError, msgspec.ValidationError) as exc:
+            yield n, _error(n, f"malformed record: {exc}", rec_id, values.get("area"))
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def encode_results(results: list[BatchResult]) -> bytes:
+    return _ENCODER.encode_lines(results)
+
+
+def encode_csv_row(result: BatchResult) -> str:
+    from thresholdkit.data.cells import csv_safe
+
+    cells = [
+        "" if result.id is None else str(result.id),
+        result.area or "",
+        "" if result.level is None else str(result.level),
+        result.level_name or "",
+        ";".join(result.indicators),
+        "true" if result.emergency else "false",
+        result.error or "",
+        str(result.record),
+    ]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([csv_safe(c) for c in cells])
+    return buf.getvalue()
+
+
+def csv_header() -> str:
+    return ",".join(CSV_COLUMNS) + "\n"
+
+
+def assess_records(records: Iterable[dict[str, Any]], registry: Registry | None = None) -> Iterator[BatchResult]:
+    """Python API: assess mappings (as in the case schema, plus ``id`` and ``area``), one result each."""
+    engine = Engine(registry)
+    for n, raw in enumerate(records, 1):
+        try:
+            rec = msgspec.convert(raw, CaseRecord)
+        except msgspec.ValidationError as exc:
+            yield _error(
+                n, f"malformed record: {exc}", *((raw.get("id"), raw.get("area")) if isinstance(raw, dict) else ())
+            )
+            continue
+        yield engine.assess(rec, n)

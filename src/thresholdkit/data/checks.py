@@ -1,0 +1,243 @@
+"""Checks for authority data: JSON Schema, consistency, and verbatim quotes.
+
+Every message names the file, the item and, where it can, the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from thresholdkit.data.schemas import check_schema
+from thresholdkit.data.schemas import where as _where
+
+_WS = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Whitespace folded, Markdown bold markers of the text conversion removed."""
+    return _WS.sub(" ", text.replace("**", "")).strip()
+
+
+def check_data(
+    data: dict[str, Any],
+    origin: dict[str, Path] | None = None,
+    source_dir: Path | None = None,
+    *,
+    require_tags: bool = False,
+) -> list[str]:
+    """All problems found in merged authority data; an empty list means it passed.
+
+    ``require_tags`` (used by ``thresholdkit validate``) also reports untagged indicators.
+    """
+    problems = check_schema(data, origin)
+    if problems:
+        return problems  # consistency checks assume the shape is right
+    problems += check_consistency(data, origin)
+    problems += check_tags(data, origin, require_tags=require_tags)
+    if require_tags:
+        problems += check_todos(data, origin)
+    if source_dir is not None and (source_dir / data["document"]["source_file"]).is_file():
+        problems += check_verbatim(data, source_dir, origin)
+    return problems
+
+
+def iter_indicators(data: dict[str, Any]) -> Iterator[tuple[str, int, int, dict[str, Any], dict[str, Any]]]:
+    """(set id, group index, indicator index, group, indicator) for every indicator."""
+    for s in data.get("indicator_sets", []):
+        for gi, group in enumerate(s.get("groups", []) or []):
+            for ii, ind in enumerate(group.get("indicators", [])):
+                yield s["id"], gi, ii, group, ind
+
+
+def check_consistency(data: dict[str, Any], origin: dict[str, Path] | None = None) -> list[str]:
+    problems: list[str] = []
+
+    def where(*path: Any) -> str:
+        return _where(origin, list(path))
+
+    levels = [lv["level"] for lv in data["levels"]]
+    if sorted(levels) != [1, 2, 3, 4]:
+        problems.append(f"{where('levels')}: levels must be 1, 2, 3 and 4 once each (found {levels})")
+
+    contact_ids: set[str] = set()
+    for i, c in enumerate(data["contacts"]):
+        if c["id"] in contact_ids:
+            problems.append(f"{where('contacts', i, 'id')}: duplicate contact id '{c['id']}'")
+        contact_ids.add(c["id"])
+
+    def ref(cid: str, *path: Any) -> None:
+        if cid not in contact_ids:
+            from thresholdkit.model.errors import did_you_mean
+
+            problems.append(f"{where(*path)}: unknown contact '{cid}'{did_you_mean(cid, contact_ids)}")
+
+    for i, c in enumerate(data["contacts"]):
+        comp = (c.get("hours") or {}).get("complement_of")
+        if comp:
+            ref(comp, "contacts", i, "hours", "complement_of")
+            if comp == c["id"]:
+                problems.append(f"{where('contacts', i, 'hours')}: a contact cannot be the complement of itself")
+    for i, lp in enumerate(data["pathway"]["levels"]):
+        for j, cid in enumerate(lp.get("contacts", [])):
+            ref(cid, "pathway", "levels", i, "contacts", j)
+    for i, proc in enumerate(data["pathway"].get("procedures", [])):
+        for j, cid in enumerate(proc.get("contacts", [])):
+            ref(cid, "pathway", "procedures", i, "contacts", j)
+    em = data["emergency"]
+    ref(em["police"], "emergency", "police")
+    for j, cid in enumerate(em["referral"]):
+        ref(cid, "emergency", "referral", j)
+
+    seen: dict[str, str] = {}
+    set_ids: set[str] = set()
+    for s in data["indicator_sets"]:
+        if s["id"] in set_ids:
+            problems.append(f"{where('indicator_sets')}: duplicate indicator set id '{s['id']}'")
+        set_ids.add(s["id"])
+        if s["published"]:
+            wanted = set(s.get("levels") or [1, 2, 3, 4])
+            have = {g["level"] for g in s.get("groups", [])}
+            for missing in sorted(wanted - have):
+                problems.append(
+                    f"{where('indicator_sets')}: set '{s['id']}' has no indicators at level {missing}"
+                    " (add them, or list the levels the set covers in 'levels')"
+                )
+    for set_id, gi, ii, _group, ind in iter_indicators(data):
+        if ind["id"] in seen:
+            problems.append(
+                f"{where('indicator_sets')}: set '{set_id}' group {gi} indicator {ii}: duplicate indicator id "
+                f"'{ind['id']}' (already used in set '{seen[ind['id']]}'); ids must be unique within the area"
+            )
+        seen[ind["id"]] = set_id
+
+    for key in ("guidance", "errata"):
+        ids = [item["id"] for item in data.get(key, [])]
+        for dup in sorted({x for x in ids if ids.count(x) > 1}):
+            problems.append(f"{where(key)}: duplicate id '{dup}'")
+    rule_ids = [r["id"] for r in data["consent"]["rules"]]
+    for dup in sorted({x for x in rule_ids if rule_ids.count(x) > 1}):
+        problems.append(f"{where('consent', 'rules')}: duplicate rule id '{dup}'")
+    proc_ids = [p["id"] for p in data["pathway"].get("procedures", [])]
+    for dup in sorted({x for x in proc_ids if proc_ids.count(x) > 1}):
+        problems.append(f"{where('pathway', 'procedures')}: duplicate procedure id '{dup}'")
+    pl = [lp["level"] for lp in data["pathway"]["levels"]]
+    for dup in sorted({x for x in pl if pl.count(x) > 1}):
+        problems.append(f"{where('pathway', 'levels')}: level {dup} appears more than once")
+    return problems
+
+
+def check_tags(data: dict[str, Any], origin: dict[str, Path] | None = None, *, require_tags: bool = False) -> list[str]:
+    """Concept and dimension tags must come from the shared vocabulary."""
+    from thresholdkit.data import vocabulary
+
+    concepts = vocabulary.concepts()
+    dims = vocabulary.dimensions()
+    problems: list[str] = []
+    from thresholdkit.model.errors import did_you_mean
+
+    for s in data.get("indicator_sets", []):
+        for gi, group in enumerate(s.get("groups", []) or []):
+            for tag in group.get("dimensions", []):
+                if tag not in dims:
+                    problems.append(
+                        f"{_where(origin, ['indicator_sets'])}: set '{s['id']}' group {gi}: unknown dimension "
+                        f"'{tag}'{did_you_mean(tag, dims)}"
+                    )
+            for ind in group["indicators"]:
+                for tag in ind.get("concepts", []):
+                    if tag not in concepts:
+                        problems.append(
+                            f"{_where(origin, ['indicator_sets'])}: indicator '{ind['id']}': unknown concept "
+                            f"'{tag}'{did_you_mean(tag, concepts)}; see 'thresholdkit concepts'"
+                        )
+                for tag in ind.get("dimensions", []):
+                    if tag not in dims:
+                        problems.append(
+                            f"{_where(origin, ['indicator_sets'])}: indicator '{ind['id']}': unknown dimension "
+                            f"'{tag}'{did_you_mean(tag, dims)}"
+                        )
+                if require_tags and not ind.get("concepts"):
+                    problems.append(
+                        f"{_where(origin, ['indicator_sets'])}: indicator '{ind['id']}' has no concepts: "
+                        "tag it with one or more ids from 'thresholdkit concepts'"
+                    )
+    return problems
+
+
+def check_todos(node: Any, origin: dict[str, Path] | None = None, path: tuple[Any, ...] = ()) -> list[str]:
+    """Placeholders a scaffolded plugin still carries ("TODO ...")."""
+    problems: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            problems += check_todos(value, origin, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            problems += check_todos(value, origin, (*path, i))
+    elif (isinstance(node, str) and node.startswith("TODO")) or (isinstance(node, str) and node.startswith("todo-")):
+        problems.append(f"{_where(origin, list(path))}: still to write: {node!r}")
+    return problems
+
+
+_NOT_QUOTES = {("document", "notes")}
+
+
+def iter_quotes(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every verbatim text in the data: (path, text)."""
+    if path[:2] in _NOT_QUOTES:
+        return
+    if isinstance(node, dict):
+        text = node.get("text")
+        if isinstance(text, str):
+            yield path, text
+        for key, value in node.items():
+            if key != "text":
+                yield from iter_quotes(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from iter_quotes(value, (*path, i))
+
+
+def iter_printed_names(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Names and headings that the schema says are 'as printed'."""
+    for i, lv in enumerate(data.get("levels", [])):
+        yield ("levels", i, "name"), lv["name"]
+        yield ("levels", i, "label"), lv["label"]
+    for i, c in enumerate(data.get("contacts", [])):
+        yield ("contacts", i, "name"), c["name"]
+    for si, s in enumerate(data.get("indicator_sets", [])):
+        for gi, g in enumerate(s.get("groups", []) or []):
+            for key in ("domain_label", "subdomain"):
+                if g.get(key):
+                    yield ("indicator_sets", si, "groups", gi, key), g[key]
+
+
+def check_verbatim(data: dict[str, Any], source_dir: Path, origin: dict[str, Path] | None = None) -> list[str]:
+    source_file = source_dir / data["document"]["source_file"]
+    try:
+        source = normalise(source_file.read_text(encoding="utf-8"))
+    except OSError:
+        return [f"{source_file}: source text not found; cannot check quotes are verbatim"]
+    problems = []
+    for path, text in [*iter_quotes(data), *iter_printed_names(data)]:
+        if normalise(text) not in source:
+            short = text if len(text) < 70 else text[:67] + "..."
+            problems.append(f"{_where(origin, list(path))}: text not found verbatim in {source_file.name}: {short!r}")
+    return problems
+
+
+def find_sources(start: Path | None = None) -> Path | None:
+    """The folder of source texts: $THRESHOLDKIT_SOURCES, or a shared/seeds folder above here."""
+    import os
+
+    env = os.environ.get("THRESHOLDKIT_SOURCES")
+    if env:
+        return Path(env) if Path(env).is_dir() else None
+    for base in [start or Path.cwd(), Path(__file__).resolve()]:
+        for parent in [base, *base.parents]:
+            for cand in (parent / "shared" / "seeds", parent.parent / "shared" / "seeds"):
+                if cand.is_dir():
+                    return cand
+    return None

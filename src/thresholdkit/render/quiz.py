@@ -1,0 +1,99 @@
+"""Training worksheets: N indicators drawn across levels and domains, with an answer key."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from thresholdkit.areas.registry import Area
+from thresholdkit.model.errors import UsageError
+from thresholdkit.model.objects import DOMAINS, Indicator, source_text
+
+
+def draw(items: list[Indicator], count: int, seed: int) -> list[Indicator]:
+    """A reproducible draw spread across levels and domains (round robin over the strata)."""
+    if count < 1:
+        raise UsageError("--count must be at least 1")
+    rng = random.Random(seed)
+    strata: dict[tuple[int, str], list[Indicator]] = {}
+    for ind in items:
+        strata.setdefault((ind.level, ind.domain), []).append(ind)
+    for bucket in strata.values():
+        rng.shuffle(bucket)
+    keys = sorted(strata)
+    rng.shuffle(keys)
+    chosen: list[Indicator] = []
+    while len(chosen) < min(count, len(items)):
+        for key in keys:
+            if strata[key] and len(chosen) < count:
+                chosen.append(strata[key].pop())
+    rng.shuffle(chosen)
+    return chosen
+
+
+def quiz_model(area: Area, count: int, seed: int) -> dict[str, Any]:
+    from thresholdkit.model.objects import LEVEL_COLOURS
+    from thresholdkit.render.handout import generated_on
+
+    items = draw(area.indicators(), count, seed)
+    names = {lv["level"]: lv["name"] for lv in area.levels()}
+    return {
+        "area": area.id,
+        "name": area.name,
+        "title": area.document["title"],
+        "seed": seed,
+        "levels": [{"level": n, "name": names[n], "colour": LEVEL_COLOURS[n]} for n in (1, 2, 3, 4)],
+        "questions": [
+            {
+                "n": k,
+                "text": i.text,
+                "domain": DOMAINS[i.domain],
+                "level": i.level,
+                "level_name": names[i.level],
+                "id": i.id,
+                "source": source_text(i.source),
+            }
+            for k, i in enumerate(items, 1)
+        ],
+        "generated": generated_on(),
+    }
+
+
+def render_markdown(m: dict[str, Any]) -> str:
+    from thresholdkit.render.output import md_escape as e
+
+    scale = ", ".join(f"{lv['level']} = {e(lv['name'])}" for lv in m["levels"])
+    out = [
+        f"# {e(m['name'])}: what level is this?",
+        "",
+        f"For each indicator, write the level of need ({scale}). Source: *{e(m['title'])}*.",
+        "",
+    ]
+    for q in m["questions"]:
+        out += [f"{q['n']}\\. {e(q['text'])} *({e(q['domain'])})*", "", "   Level: ____", ""]
+    out += ["---", "", "## Answer key", ""]
+    for q in m["questions"]:
+        out.append(f"{q['n']}\\. Level {q['level']} ({e(q['level_name'])}): {e(q['id'])}, {e(q['source'])}")
+    out += ["", f"Seed {m['seed']}; generated {m['generated']} by thresholdkit."]
+    return "\n".join(out) + "\n"
+
+
+def run_interactive(m: dict[str, Any], ask: Any, say: Any) -> int:
+    """Ask one indicator at a time; return the score. ``ask``/``say`` are prompt/echo functions."""
+    missed = []
+    score = 0
+    for q in m["questions"]:
+        say(f"\n{q['n']}. {q['text']}  ({q['domain']})")
+        answer = ask("Level (1-4)")
+        if answer == q["level"]:
+            score += 1
+            say("  Right.")
+        else:
+            say(f"  The document puts it at level {q['level']} ({q['level_name']}).")
+            missed.append(q)
+    say(f"\nScore: {score} / {len(m['questions'])}")
+    if missed:
+        say("Missed:")
+        for q in missed:
+            say(f"  {q['n']}. level {q['level']} {q['level_name']}: {q['text']}  [{q['source']}]")
+    return score

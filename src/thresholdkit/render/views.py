@@ -1,0 +1,196 @@
+"""Human-readable documents (plain text and Markdown) for the document-like commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from thresholdkit.model.objects import DOMAINS, source_text
+from thresholdkit.render.output import Doc
+
+
+def quote_lines(quotes: list[dict[str, Any]]) -> list[str]:
+    return [f"{q['text']}  [{source_text(q.get('source'))}]" for q in quotes]
+
+
+def contact_line(c: dict[str, Any], open_state: Any = "n/a") -> str:
+    parts = [c["name"]]
+    if c.get("district"):
+        parts.append(f"({c['district']})")
+    phones = ", ".join(p["number"] + (f" ({p['label']})" if p.get("label") else "") for p in c.get("phone", []))
+    if phones:
+        parts.append(f"tel {phones}")
+    if c.get("options"):
+        parts.append("; ".join(f"option {o['option']}: {o['text']}" for o in c["options"]))
+    if c.get("email"):
+        parts.append(", ".join(c["email"]))
+    if c.get("url"):
+        parts.append(", ".join(c["url"]))
+    if c.get("hours"):
+        parts.append(f"hours: {c['hours']['text']}")
+    if open_state != "n/a":
+        parts.append({True: "[OPEN now]", False: "[CLOSED now]", None: "[open or closed: not known]"}[open_state])
+    return " ".join(parts)
+
+
+def timescale_line(t: dict[str, Any]) -> str:
+    qty = t["quantity"] if "quantity_max" not in t else f"{t['quantity']}-{t['quantity_max']}"
+    unit = t["unit"].replace("_", " ")
+    return f'{t["applies_to"]}: {qty} {unit} ("{t["text"]}")  [{source_text(t.get("source"))}]'
+
+
+def pathway_blocks(doc: Doc, lp: dict[str, Any], contacts_by_id: dict[str, dict[str, Any]], prefix: str = "") -> None:
+    doc.add(f"{prefix}Response", quote_lines(lp.get("response", [])) or [lp.get("note", "")])
+    doc.add(f"{prefix}Who leads", quote_lines(lp.get("lead", [])))
+    doc.add(
+        f"{prefix}Steps",
+        [f"{n}. {s['text']}  [{source_text(s['source'])}]" for n, s in enumerate(lp.get("steps", []), 1)],
+    )
+    doc.add(
+        f"{prefix}Forms", [f"{f['name']}" + (f": {f['text']}" if f.get("text") else "") for f in lp.get("forms", [])]
+    )
+    doc.add(f"{prefix}Timescales", [timescale_line(t) for t in lp.get("timescales", [])])
+    doc.add(
+        f"{prefix}Contacts", [contact_line(contacts_by_id[c]) for c in lp.get("contacts", []) if c in contacts_by_id]
+    )
+    for proc in lp.get("procedures", []):
+        lines = [f"{n}. {s['text']}  [{source_text(s['source'])}]" for n, s in enumerate(proc["steps"], 1)]
+        lines += [timescale_line(t) for t in proc.get("timescales", [])]
+        doc.add(f"{prefix}{proc['title']} ({proc['kind'].replace('_', ' ')})", lines)
+
+
+def emergency_lines(em: dict[str, Any]) -> list[str]:
+    lines = [em["text"]]  # 999 itself; then the referral lines
+    lines += [contact_line(c) for c in em["referral"]]
+    lines += quote_lines(em["statement"])
+    return lines
+
+
+def assessment_doc(a: dict[str, Any]) -> Doc:
+    doc = Doc(f"{a['area_name']}: Level {a['level']} - {a['level_name']}")
+    if a.get("emergency"):
+        doc.add("EMERGENCY ROUTE", emergency_lines(a["emergency"]))
+    doc.add("Warnings", a.get("warnings", []))
+    doc.add(
+        "Matched indicators",
+        [
+            f"L{i['level']} {i['id']} ({DOMAINS[i['domain']]} / {i['domain_label']}): {i['text']}"
+            f"  [{source_text(i['source'])}]"
+            for i in a["indicators"]
+        ]
+        or [f"None: level {a['practitioner_level']} is the practitioner's own judgement."],
+    )
+    by_id = {c["id"]: c for c in a["contacts"]}
+    pathway_blocks(doc, a["pathway"], by_id, prefix="What to do: ")
+    doc.add("Contacts", [contact_line(c) for c in a["contacts"]])
+    doc.add(
+        "Consent",
+        [f"[{r['decision'].replace('_', ' ')}] {r['text']}  [{source_text(r['source'])}]" for r in a["consent"]],
+    )
+    for g in a.get("guidance", []):
+        doc.add(g["title"], quote_lines(g["items"]))
+    d = a["document"]
+    doc.add(
+        "Source",
+        [
+            f"{d['title']}"
+            + (f", {d['version']}" if d.get("version") else "")
+            + (f", {d['date']}" if d.get("date") else ""),
+            f"thresholdkit {a['versions']['thresholdkit']}, plugin {a['versions']['plugin'] or 'unknown'}",
+        ],
+    )
+    doc.add("Disclaimer", [a["disclaimer"]])
+    return doc
+
+
+def levels_doc(area_name: str, levels: list[dict[str, Any]]) -> Doc:
+    doc = Doc(f"{area_name}: levels of need")
+    for lv in levels:
+        defs = lv["definition"]
+        summary = lv.get("summary")
+        lines = quote_lines([summary]) if summary and summary["text"] not in {q["text"] for q in defs} else []
+        lines += quote_lines(defs)
+        for d in lv.get("details", []):
+            lines += [f"{d['label']}: {line}" for line in quote_lines(d["items"])]
+        label = lv["label"] if lv["label"].startswith("Level") else f"Level {lv['level']} - {lv['label']}"
+        doc.add(label, lines)
+    return doc
+
+
+def pathway_doc(
+    area_name: str,
+    pathway: dict[str, Any],
+    levels: list[dict[str, Any]],
+    contacts: list[dict[str, Any]],
+    only: int | None,
+) -> Doc:
+    doc = Doc(f"{area_name}: pathway" + (f", level {only}" if only else ""))
+    by_id = {c["id"]: c for c in contacts}
+    names = {lv["level"]: lv["name"] for lv in levels}
+    for lp in pathway["levels"]:
+        if only and lp["level"] != only:
+            continue
+        pathway_blocks(doc, lp, by_id, prefix=f"Level {lp['level']} ({names.get(lp['level'], '')}): ")
+    for proc in pathway.get("procedures", []):
+        if only and proc.get("levels") and only not in proc["levels"]:
+            continue
+        lines = [f"{n}. {s['text']}  [{source_text(s['source'])}]" for n, s in enumerate(proc["steps"], 1)]
+        lines += [timescale_line(t) for t in proc.get("timescales", [])]
+        lines += [f"Form: {f['name']}" for f in proc.get("forms", [])]
+        lines += [f"Contact: {contact_line(by_id[c])}" for c in proc.get("contacts", []) if c in by_id]
+        doc.add(f"{proc['title']} ({proc['kind'].replace('_', ' ')})", lines)
+    return doc
+
+
+def consent_doc(area_name: str, result: dict[str, Any]) -> Doc:
+    situation = ", ".join(
+        f"{k}={v}"
+        for k, v in (
+            ("level", result["level"]),
+            ("purpose", result["purpose"]),
+            ("consent", result["consent"]),
+            ("risk if sought", result["risk_if_sought"]),
+        )
+        if v is not None
+    )
+    doc = Doc(f"{area_name}: consent ({situation})")
+    decision = result["decision"]
+    doc.add("Decision", [decision.replace("_", " ") if decision else "No rule in the document covers this situation."])
+    for r in result["rules"]:
+        lines = [f"[{r['decision'].replace('_', ' ')}] {r['text']}  [{source_text(r['source'])}]"]
+        lines += ["Inform: " + line for line in quote_lines(r.get("inform", []))]
+        lines += ["Record: " + line for line in quote_lines(r.get("record", []))]
+        doc.add(f"Rule {r['id']}", lines)
+    doc.add("Notes", quote_lines(result.get("notes", [])))
+    doc.add("Disclaimer", ["This supports, and does not replace, professional judgement."])
+    return doc
+
+
+def about_doc(data: dict[str, Any]) -> Doc:
+    d = data["document"]
+    doc = Doc(f"{data['authority']['name']}: {d['title']}")
+    lines = [f"Partnership: {data['authority']['partnership']}"]
+    for key, label in (
+        ("subtitle", "Subtitle"),
+        ("version", "Version"),
+        ("date", "Date"),
+        ("review_due", "Review due"),
+        ("url", "Web address"),
+        ("source_file", "Source text"),
+    ):
+        lines.append(f"{label}: {d.get(key) or 'not printed'}" if key != "subtitle" or d.get(key) else "")
+    lines.append(f"Plugin: {data['plugin']['distribution']} {data['plugin']['version']}")
+    doc.add("Document", [line for line in lines if line])
+    if data.get("review_warning"):
+        doc.add("Review status", [data["review_warning"]])
+    doc.add("The document's change log", quote_lines(d.get("changes", [])))
+    doc.add(
+        "Errata (where the document contradicts itself)",
+        [
+            f"{e['subject']}: "
+            + " / ".join(f'"{v["text"]}"' for v in e["variants"])
+            + f"; used: {e['used']} ({e['reason']})"
+            for e in data.get("errata", [])
+        ],
+    )
+    doc.add("Notes on how the document was encoded", [n["text"] for n in d.get("notes", [])])
+    return doc

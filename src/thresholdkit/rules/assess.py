@@ -1,0 +1,157 @@
+"""The assessment rule: the level is the highest level among the matched indicators.
+
+A practitioner's own level (``level``) may raise it, never lower it below a matched indicator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from thresholdkit import __version__
+from thresholdkit.areas.registry import Area
+from thresholdkit.model.errors import NotPublishedError, UsageError, did_you_mean
+from thresholdkit.model.objects import Assessment, Indicator
+from thresholdkit.rules.cases import condition_facts, condition_holds
+from thresholdkit.rules.consent import evaluate
+
+TOP_LEVEL = 4
+
+
+def resolve_indicators(area: Area, ids: list[str], set_id: str = "main") -> list[Indicator]:
+    """The indicators named by ``ids``; an unknown id is an error with suggestions."""
+    by_id = {i.id: i for i in area.indicators(set_id)}
+    out: list[Indicator] = []
+    for raw in ids:
+        iid = raw.strip()
+        if iid not in by_id:
+            raise UsageError(
+                f"unknown indicator '{iid}' in {area.id} (set '{set_id}'){did_you_mean(iid, by_id)}; "
+                f"list them with 'thresholdkit indicators {area.id}"
+                + (f" --set {set_id}'" if set_id != "main" else "'")
+            )
+        if by_id[iid] not in out:
+            out.append(by_id[iid])
+    return out
+
+
+def match_facts(area: Area, facts: dict[str, Any], set_id: str = "main") -> list[Indicator]:
+    """Indicators whose structured conditions all hold for the case's facts."""
+    if not facts:
+        return []
+    return [
+        i
+        for i in area.indicators(set_id)
+        if i.conditions and i.condition_use == "sufficient" and all(condition_holds(c, facts) for c in i.conditions)
+    ]
+
+
+def contradicted(ind: Indicator, facts: dict[str, Any]) -> bool:
+    """A named indicator whose conditions the case's own facts (all given) do not meet."""
+    if not ind.conditions or not facts:
+        return False
+    needed = set().union(*(condition_facts(c) for c in ind.conditions))
+    return needed <= set(facts) and not all(condition_holds(c, facts) for c in ind.conditions)
+
+
+def emergency_route(area: Area) -> dict[str, Any]:
+    em = area.pathway()["emergency"]
+    return {
+        "call": "999",
+        "text": "If a child is in immediate danger, call 999 now; then use the area's referral line.",
+        "statement": em["statement"],
+        "police": area.contact(em["police"]),
+        "referral": [area.contact(cid) for cid in em["referral"]],
+    }
+
+
+def assess(
+    area: Area,
+    indicator_ids: list[str] | None = None,
+    *,
+    set_id: str = "main",
+    level: int | None = None,
+    facts: dict[str, Any] | None = None,
+) -> Assessment:
+    """Assess a case in ``area``: by indicator ids, by structured facts, or by the practitioner's level."""
+    indicator_ids = indicator_ids or []
+    facts = facts or {}
+    if level is not None and not 1 <= level <= 4:
+        raise UsageError(f"--level must be 1, 2, 3 or 4 (got {level})")
+    if not indicator_ids and level is None and not facts:
+        raise UsageError("nothing to assess: give --indicator ID, --level N or a case file")
+    matched: list[Indicator] = []
+    if indicator_ids or facts:
+        try:
+            matched = resolve_indicators(area, indicator_ids, set_id)
+            for ind in match_facts(area, facts, set_id):
+                if ind not in matched:
+                    matched.append(ind)
+        except NotPublishedError:
+            if level is None or indicator_ids:
+                raise
+    else:
+        area.indicator_set(set_id)  # an unknown set is an error even with --level alone
+    warnings: list[str] = []
+    for ind in matched:
+        if ind.id in indicator_ids and contradicted(ind, facts):
+            warnings.append(
+                f"'{ind.id}' was named, but the case's facts do not meet its printed conditions; "
+                "it is kept (an assessment never drops a named indicator): check the facts."
+            )
+    if not matched and level is None:
+        raise UsageError("the case's facts match no indicator; give --indicator ID or --level N")
+    top = max((i.level for i in matched), default=0)
+    if level is not None and level < top:
+        warnings.append(
+            f"The level you gave ({level}) is below the highest matched indicator ({top}); "
+            f"level {top} is shown, because an assessment is never below its highest indicator."
+        )
+    final = max(top, level or 0)
+    basis = "indicators" if top >= (level or 0) and matched else "practitioner_level"
+    lv = area.level(final)
+    review = area.review_warning()
+    if review:
+        warnings.insert(0, review)
+    for ind in matched:
+        if ind.domain_uncertain:
+            warnings.append(
+                f"The document's layout does not show the domain of '{ind.id}' for certain: {ind.note or ''}".strip()
+            )
+    pathway = area.level_pathway(final)
+    pathway["procedures"] = area.procedures(final)
+    contact_ids = list(pathway.get("contacts", []))
+    if final == TOP_LEVEL:
+        for cid in area.pathway()["emergency"]["referral"]:
+            if cid not in contact_ids:
+                contact_ids.append(cid)
+    contacts = [area.contact(cid) for cid in contact_ids]
+    consent = evaluate(area.consent_rules(), level=final)["rules"]
+    guidance = [
+        g for g in area.guidance() if g.get("show_with_assess") and (not g.get("levels") or final in g["levels"])
+    ]
+    doc = area.document
+    return Assessment(
+        area=area.id,
+        area_name=area.name,
+        set=set_id,
+        level=final,
+        level_name=lv["name"],
+        level_label=lv["label"],
+        basis=basis,
+        indicators=sorted(matched, key=lambda i: -i.level),
+        emergency=emergency_route(area) if final == TOP_LEVEL else None,
+        pathway=pathway,
+        contacts=contacts,
+        consent=consent,
+        guidance=guidance,
+        document={
+            "title": doc["title"],
+            "version": doc.get("version"),
+            "date": doc.get("date"),
+            "review_due": doc.get("review_due"),
+            "review_warning": review,
+        },
+        versions={"thresholdkit": __version__, "plugin": area.record.version},
+        warnings=warnings,
+        practitioner_level=level,
+    )

@@ -1,0 +1,300 @@
+"""Comparing areas on the shared vocabulary: levels, concepts, indicators, pathways, contacts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from thresholdkit.areas.registry import Area, Registry
+from thresholdkit.model.errors import NotPublishedError, ThresholdkitError, UsageError, did_you_mean
+from thresholdkit.model.objects import Indicator
+
+NOT_PUBLISHED = "not published in this document"
+
+
+def pick_areas(reg: Registry, areas: str | None) -> list[Area]:
+    ids = reg.area_ids()
+    if areas:
+        wanted = [a.strip().lower() for a in areas.split(",") if a.strip()]
+        for w in wanted:
+            if w not in ids:
+                raise UsageError(f"unknown area '{w}'{did_you_mean(w, ids)}; installed: {', '.join(ids)}")
+        ids = wanted
+    out = []
+    for i in ids:
+        try:
+            a = reg.area(i)
+            a.authority  # noqa: B018 - surfaces a broken area now, not mid-table
+            out.append(a)
+        except ThresholdkitError:
+            continue  # reported by 'thresholdkit areas'; comparison goes on without it
+    if not out:
+        raise UsageError("no usable areas to compare")
+    return out
+
+
+def all_indicators(area: Area) -> list[Indicator] | None:
+    """Every indicator of every published set; None when the document publishes none."""
+    items: list[Indicator] = []
+    published = False
+    for s in area.indicator_sets():
+        try:
+            items += area.indicators(s["id"])
+            published = True
+        except NotPublishedError:
+            continue
+    return items if published else None
+
+
+def compare_levels(areas: list[Area]) -> list[dict[str, Any]]:
+    rows = []
+    for n in (1, 2, 3, 4):
+        row: dict[str, Any] = {"level": n, "areas": {}}
+        for a in areas:
+            lv = a.level(n)
+            row["areas"][a.id] = {
+                "name": lv["name"],
+                "label": lv["label"],
+                "definition": [q["text"] for q in lv["definition"]],
+            }
+        rows.append(row)
+    return rows
+
+
+def _signature(ind: Indicator) -> frozenset[str]:
+    from thresholdkit.rules.cases import condition_facts
+
+    return frozenset().union(*(condition_facts(c) for c in ind.conditions)) if ind.conditions else frozenset()
+
+
+def compare_concept(areas: list[Area], concept: str) -> dict[str, Any]:
+    from thresholdkit.data import vocabulary
+
+    concepts = vocabulary.concepts()
+    if concept not in concepts:
+        raise UsageError(
+            f"unknown concept '{concept}'{vocabulary.suggest(concept)}; list them with 'thresholdkit concepts'"
+        )
+    result: dict[str, Any] = {"concept": concepts[concept], "areas": [], "differences": []}
+    by_signature: dict[frozenset[str], list[tuple[str, Indicator]]] = {}
+    top: dict[str, int] = {}
+    for a in areas:
+        items = all_indicators(a)
+        if items is None:
+            result["areas"].append(
+                {"area": a.id, "name": a.name, "published": False, "note": NOT_PUBLISHED, "levels": {}}
+            )
+            continue
+        tagged = [i for i in items if concept in i.concepts]
+        levels: dict[str, list[dict[str, Any]]] = {}
+        for i in tagged:
+            levels.setdefault(str(i.level), []).append(
+                {"id": i.id, "set": i.set, "text": i.text, "level": i.level, "source": i.source}
+            )
+            sig = _signature(i)
+            if sig:
+                by_signature.setdefault(sig, []).append((a.id, i))
+        if tagged:
+            top[a.id] = max(i.level for i in tagged)
+        result["areas"].append(
+            {
+                "area": a.id,
+                "name": a.name,
+                "published": True,
+                "note": None if tagged else "the document names no indicator of this concept",
+                "levels": dict(sorted(levels.items())),
+                "level_names": {str(lv["level"]): lv["name"] for lv in a.levels()},
+            }
+        )
+    for sig, members in sorted(by_signature.items(), key=lambda kv: sorted(kv[0])):
+        for (a1, i1), (a2, i2) in _pairs(members):
+            if a1 == a2 or i1.level == i2.level:
+                continue
+            case = witness(i1, i2)
+            if case is not None:
+                result["differences"].append(
+                    {
+                        "kind": "same situation, different levels",
+                        "facts": sorted(sig),
+                        "example": case,
+                        "indicators": [
+                            {"area": a1, "id": i1.id, "level": i1.level, "text": i1.text},
+                            {"area": a2, "id": i2.id, "level": i2.level, "text": i2.text},
+                        ],
+                    }
+                )
+    if len(set(top.values())) > 1:
+        result["differences"].append(
+            {
+                "kind": "highest level at which each area names this concept",
+                "levels": dict(sorted(top.items())),
+            }
+        )
+    return result
+
+
+def _pairs(members: list[tuple[str, Indicator]]) -> list[tuple[tuple[str, Indicator], tuple[str, Indicator]]]:
+    return [(members[i], members[j]) for i in range(len(members)) for j in range(i + 1, len(members))]
+
+
+def _candidates(ind: Indicator) -> dict[str, set[Any]]:
+    values: dict[str, set[Any]] = {}
+
+    def add(cond: dict[str, Any]) -> None:
+        if "any" in cond:
+            for group in cond["any"]:
+                for c in group:
+                    add(c)
+            return
+        bucket = values.setdefault(cond["fact"], set())
+        for key in ("value", "min", "max"):
+            v = cond.get(key)
+            if isinstance(v, (bool, str)):
+                bucket.add(v)
+            elif isinstance(v, (int, float)):
+                bucket.update({v - 1, v, v + 1})
+        bucket.update(cond.get("values", []))
+
+    for c in ind.conditions:
+        add(c)
+    return values
+
+
+def witness(a: Indicator, b: Indicator) -> dict[str, Any] | None:
+    """A case whose facts meet both indicators' conditions (the same situation), or None."""
+    import itertools
+
+    from thresholdkit.rules.cases import condition_holds
+
+    pool = _candidates(a)
+    for fact, vals in _candidates(b).items():
+        pool.setdefault(fact, set()).update(vals)
+    for fact, vals in pool.items():
+        if any(isinstance(v, bool) for v in vals):
+            pool[fact] = {True, False}
+    facts = sorted(pool)
+    for combo in itertools.product(*(sorted(pool[f], key=str) for f in facts)):
+        case = dict(zip(facts, combo, strict=True))
+        if all(condition_holds(c, case) for c in a.conditions) and all(condition_holds(c, case) for c in b.conditions):
+            return case
+    return None
+
+
+_WORD = re.compile(r"[a-z]{4,}")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def nearest(areas: list[Area], ref: str, per_area: int = 3) -> dict[str, Any]:
+    """The nearest indicators of every other area to AREA:ID (shared concepts first, then conditions, words)."""
+    if ":" not in ref:
+        raise UsageError(f"give the indicator as AREA:ID, e.g. coventry:private-fostering (got '{ref}')")
+    area_id, _, ind_id = ref.partition(":")
+    source_area = next((a for a in areas if a.id == area_id.lower()), None)
+    if source_area is None:
+        raise UsageError(f"unknown area '{area_id}'{did_you_mean(area_id, [a.id for a in areas])}")
+    items = all_indicators(source_area) or []
+    by_id = {i.id: i for i in items}
+    if ind_id not in by_id:
+        raise UsageError(f"unknown indicator '{ind_id}' in {source_area.id}{did_you_mean(ind_id, by_id)}")
+    me = by_id[ind_id]
+    my_concepts, my_sig, my_words = set(me.concepts), _signature(me), _words(me.text)
+    out: dict[str, Any] = {"indicator": {"area": source_area.id, **me.to_dict()}, "areas": []}
+    for a in areas:
+        if a.id == source_area.id:
+            continue
+        others = all_indicators(a)
+        if others is None:
+            out["areas"].append(
+                {"area": a.id, "name": a.name, "published": False, "note": NOT_PUBLISHED, "matches": []}
+            )
+            continue
+        scored = []
+        for o in others:
+            shared = my_concepts & set(o.concepts)
+            if not shared:
+                continue
+            jaccard = len(shared) / len(my_concepts | set(o.concepts))
+            cond = 0.5 if my_sig and my_sig == _signature(o) else 0.0
+            words = len(my_words & _words(o.text)) / (len(my_words | _words(o.text)) or 1)
+            scored.append((jaccard + cond + 0.5 * words, o, sorted(shared)))
+        scored.sort(key=lambda t: (-t[0], -t[1].level, t[1].id))
+        names = {lv["level"]: lv["name"] for lv in a.levels()}
+        out["areas"].append(
+            {
+                "area": a.id,
+                "name": a.name,
+                "published": True,
+                "matches": [
+                    {
+                        "id": o.id,
+                        "set": o.set,
+                        "level": o.level,
+                        "level_name": names[o.level],
+                        "text": o.text,
+                        "shared_concepts": shared,
+                        "score": round(score, 3),
+                        "source": o.source,
+                    }
+                    for score, o, shared in scored[:per_area]
+                ],
+                "note": None if scored else "no indicator shares a concept with this one",
+            }
+        )
+    return out
+
+
+def compare_pathway(areas: list[Area], level: int) -> list[dict[str, Any]]:
+    rows = []
+    for a in areas:
+        lp = a.level_pathway(level)
+        rows.append(
+            {
+                "area": a.id,
+                "level": level,
+                "level_name": a.level(level)["name"],
+                "response": [q["text"] for q in lp.get("response", [])],
+                "lead": [q["text"] for q in lp.get("lead", [])],
+                "forms": [f["name"] for f in lp.get("forms", [])],
+                "timescales": [t["text"] for t in lp.get("timescales", [])],
+                "contacts": [a.contact(c)["name"] for c in lp.get("contacts", [])],
+            }
+        )
+    return rows
+
+
+def compare_contacts(areas: list[Area], role: str | None, at: str | None, now: bool) -> list[dict[str, Any]]:
+    from thresholdkit.rules.contacts import select
+
+    rows = []
+    for a in areas:
+        result = select(a.contacts(), role=role, at=at, now=now)
+        for c in result["contacts"]:
+            rows.append({"area": a.id, **c})
+    return rows
+
+
+def matrix(areas: list[Area]) -> dict[str, Any]:
+    """Concepts x areas: the levels at which each area names each concept."""
+    from thresholdkit.data import vocabulary
+
+    cells: dict[str, dict[str, Any]] = {}
+    published: dict[str, bool] = {}
+    for a in areas:
+        items = all_indicators(a)
+        published[a.id] = items is not None
+        for i in items or []:
+            for c in i.concepts:
+                cells.setdefault(c, {}).setdefault(a.id, set()).add(i.level)
+    rows = []
+    for cid, concept in vocabulary.concepts().items():
+        row: dict[str, Any] = {"concept": cid, "label": concept["label"], "cin_code": concept["cin_code"], "areas": {}}
+        for a in areas:
+            if not published[a.id]:
+                row["areas"][a.id] = NOT_PUBLISHED
+            else:
+                row["areas"][a.id] = sorted(cells.get(cid, {}).get(a.id, set()))
+        rows.append(row)
+    return {"areas": [{"id": a.id, "name": a.name, "published": published[a.id]} for a in areas], "rows": rows}

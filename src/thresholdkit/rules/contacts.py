@@ -1,0 +1,54 @@
+"""Selecting contacts by role and time."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from thresholdkit.model.errors import UsageError, did_you_mean
+from thresholdkit.rules.hours import parse_when, status_at
+
+ROLES = ("front_door", "mash", "out_of_hours", "early_help", "police", "helpline", "form", "policy", "website", "other")
+
+
+def select(
+    contacts: list[dict[str, Any]], role: str | None = None, at: str | None = None, now: bool = False
+) -> dict[str, Any]:
+    if at and now:
+        raise UsageError("give --at or --now, not both")
+    when = parse_when(at) if at else (_dt.datetime.now() if now else None)
+    chosen = contacts
+    if role:
+        key = role.strip().lower().replace("-", "_")
+        if key not in ROLES:
+            raise UsageError(f"unknown role '{role}'{did_you_mean(key, ROLES)}; roles: {', '.join(ROLES)}")
+        chosen = [c for c in contacts if c["role"] == key]
+    out: dict[str, Any] = {"contacts": [dict(c) for c in chosen], "advice": None}
+    if when is not None:
+        advice = status_at(contacts, when)
+        for c in out["contacts"]:
+            c["open"] = advice["open"][c["id"]]
+            c["open_reason"] = advice["why"][c["id"]]
+            c["call"] = c["id"] in advice["call"]
+        out["advice"] = advice
+    return out
+
+
+def contact_rows(contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for c in contacts:
+        phones = [p["number"] + (f" ({p['label']})" if p.get("label") else "") for p in c.get("phone", [])]
+        phones += [f"option {o['option']}: {o['text']}" for o in c.get("options", [])]
+        row = {
+            "id": c["id"],
+            "name": c["name"] + (f" ({c['district']})" if c.get("district") and c["district"] not in c["name"] else ""),
+            "role": c["role"],
+            "phone": phones,
+            "email": c.get("email", []),
+            "url": c.get("url", []),
+            "hours": (c.get("hours") or {}).get("text", ""),
+        }
+        if "open" in c:
+            row["open"] = {True: "open", False: "closed", None: "unknown"}[c["open"]]
+        rows.append(row)
+    return rows
