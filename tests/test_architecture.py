@@ -113,10 +113,15 @@ def test_no_import_cycles():
 
 def test_core_names_no_concrete_plugin_class():
     """Only the data plugin itself knows its class and its attributes: the core goes through hooks."""
-    offenders = [
-        str(p.relative_to(PACKAGE))
-        for p in PACKAGE.rglob("*.py")
-        if p.name != "dataplugin.py"
-        and ("DataPlugin" in p.read_text(encoding="utf-8") or ".data_dir" in p.read_text(encoding="utf-8"))
-    ]
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "dataplugin.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            named = (isinstance(node, ast.Name) and node.id == "DataPlugin") or (
+                isinstance(node, ast.alias) and node.name == "DataPlugin"
+            )
+            attr = isinstance(node, ast.Attribute) and node.attr == "data_dir"
+            if named or attr:
+                offenders.append(f"{path.relative_to(PACKAGE)}:{getattr(node, 'lineno', '?')}")
     assert offenders == []

@@ -46,7 +46,7 @@ def test_plugins_lists_hooks(run):
     assert r.code == 0
     cov = next(p for p in json.loads(r.out) if p["name"] == "coventry")
     assert cov["status"] == "loaded"
-    assert "thresholdkit_indicator_sets" in cov["hooks"]
+    assert cov["hooks"] == ["thresholdkit_data_folder"]  # a data plugin: thresholdkit reads its folder
     assert cov["distribution"] == "thresholdkit_coventry"
 
 

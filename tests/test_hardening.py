@@ -224,25 +224,33 @@ def test_fuzz_cli_arguments(argv):
 # --- faults ---------------------------------------------------------------------------------
 
 
+_COMPUTED_COVENTRY = """
+from thresholdkit.areas.hookspecs import hookimpl
+import os, yaml
+HERE = os.path.join(os.path.dirname(__import__("thresholdkit_coventry").__file__), "data")
+class P:
+    @hookimpl
+    def thresholdkit_data_folder(self, area):
+        return HERE
+    @hookimpl
+    def thresholdkit_authority(self, area):
+        with open(os.path.join(HERE, "authority.yaml"), encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+        data["authority"]["id"] = area
+        return data
+"""
+
+
 def test_plugin_raising_in_a_hook_at_call_time(run, fake_plugins):
     fake_plugins(
         "flaky",
-        """
-        from thresholdkit.areas.hookspecs import hookimpl
-        from thresholdkit.areas.dataplugin import DataPlugin
-        import os
-        base = DataPlugin(os.path.join(os.path.dirname(__import__("thresholdkit_coventry").__file__), "__init__.py"))
-        class P:
-            @hookimpl
-            def thresholdkit_authority(self):
-                data = base.thresholdkit_authority()
-                return {**data, "authority": {**data["authority"], "id": "flaky"}}
-            @hookimpl
-            def thresholdkit_contacts(self, area):
-                if area == "flaky":
-                    raise RuntimeError("directory service down")
-        plugin = P()
-        """,
+        _COMPUTED_COVENTRY
+        + """
+    @hookimpl
+    def thresholdkit_contacts(self, area):
+        raise RuntimeError("directory service down")
+plugin = P()
+""",
     )
     r = run("contacts", "flaky")
     assert r.code == 1 and "directory service down" in r.err and "Traceback" not in r.err
@@ -252,26 +260,17 @@ def test_plugin_raising_in_a_hook_at_call_time(run, fake_plugins):
 def test_malformed_hook_result_never_reaches_output(run, fake_plugins):
     fake_plugins(
         "sloppy",
-        """
-        from thresholdkit.areas.hookspecs import hookimpl
-        from thresholdkit.areas.dataplugin import DataPlugin
-        import os
-        base = DataPlugin(os.path.join(os.path.dirname(__import__("thresholdkit_coventry").__file__), "__init__.py"))
-        class P:
-            @hookimpl
-            def thresholdkit_authority(self):
-                data = base.thresholdkit_authority()
-                return {**data, "authority": {**data["authority"], "id": "sloppy"}}
-            @hookimpl
-            def thresholdkit_contacts(self, area):
-                if area == "sloppy":
-                    return [{"id": "x", "name": "X", "role": "front_door", "phone": [{"number": 1905822666}],
-                             "source": {"section": "s"}}]
-        plugin = P()
-        """,
+        _COMPUTED_COVENTRY
+        + """
+    @hookimpl
+    def thresholdkit_contacts(self, area):
+        return [{"id": "x", "name": "X", "role": "front_door", "phone": [{"number": 1905822666}],
+                 "source": {"section": "s"}}]
+plugin = P()
+""",
     )
     r = run("contacts", "sloppy", "-f", "json")
-    assert r.code == 1 and r.out == "" and "malformed data" in r.err
+    assert r.code == 1 and r.out == "" and "unavailable" in r.err and "not of type 'string'" in r.err
     assert "1905822666" not in r.out
 
 
@@ -358,7 +357,7 @@ def test_case_content_is_written_nowhere_but_the_output(tmp_path):
         if p.is_file() and p.name not in ("case.yaml", "cases.jsonl", "out.jsonl") and marker.encode() in p.read_bytes()
     ]
     assert found == []
-    assert list((home / ".cache" / "thresholdkit").glob("data-*.json"))  # the cache exists, holding plugin data only
+    assert list((home / ".cache" / "thresholdkit").glob("checked-*.json"))  # the cache exists, holding plugin data only
 
 
 def test_yaml_is_only_loaded_safely():

@@ -70,4 +70,5 @@ def test_wheel_install_in_a_new_venv(tmp_path: Path):
     )
     areas = subprocess.run([tk, "areas", "-f", "json"], check=True, capture_output=True, text=True, env=env)
     rows = {row["id"]: row for row in json.loads(areas.stdout)}
-    assert rows["exampleshire"]["status"] == "loaded" and rows["coventry"]["status"] == "loaded"
+    # an unfilled scaffold is a draft, never served as real guidance
+    assert rows["exampleshire"]["status"] == "draft" and rows["coventry"]["status"] == "loaded"

@@ -21,7 +21,7 @@ def test_plugin_that_fails_to_import_is_skipped(run, fake_plugins):
     assert rows["broken"]["status"] == "failed"
     assert "no module named thing" in rows["broken"]["reason"]
     assert rows["coventry"]["status"] == "loaded"
-    assert "plugin 'broken' was skipped" in r.err
+    assert r.err.count("area 'broken' is unavailable") == 1  # one warning, on stderr
     assert "Traceback" not in r.err
     # Coventry keeps working while the broken plugin is installed
     r = run("assess", "coventry", "-i", "private-fostering", "-f", "json")
@@ -103,24 +103,43 @@ def test_allow_list(run, monkeypatch, fake_plugins):
     assert r.code == 1 and "not in THRESHOLDKIT_PLUGINS" in r.err
 
 
-def test_python_plugin_can_override_one_hook():
+def test_python_plugin_can_compute_one_section_and_keep_the_rest_in_yaml():
+    import yaml
+
     from thresholdkit.areas.dataplugin import DataPlugin
 
-    data = DataPlugin(str(COVENTRY_DATA.parent / "__init__.py"))
+    contacts = yaml.safe_load((COVENTRY_DATA / "contacts.yaml").read_text())["contacts"]
+    contacts[0]["name"] = "Computed line"
 
-    class Override:
-        @hookimpl(tryfirst=True)
+    class Computed(DataPlugin):
+        @hookimpl
         def thresholdkit_contacts(self, area: str):
-            return (
-                [{"id": "x", "name": "Override line", "role": "front_door", "source": {"section": "test"}}]
-                if area == "coventry"
-                else None
-            )
+            return contacts
 
-    reg = Registry.from_plugins({"coventry": data, "coventry-override": Override()})
+    reg = Registry.from_plugins({"coventry": Computed(str(COVENTRY_DATA.parent / "__init__.py"))})
     area = reg.area("coventry")
-    assert [c["name"] for c in area.contacts()] == ["Override line"]
+    assert area.contacts()[0]["name"] == "Computed line"
     assert area.indicators()  # the rest still comes from the YAML
+    contacts[0]["name"] = "Changed after the checks"
+    assert area.contacts()[0]["name"] == "Computed line"  # the checked copy is the area's own
+
+
+def test_a_computed_section_is_checked_like_yaml():
+    from thresholdkit.areas.dataplugin import DataPlugin
+    from thresholdkit.model.errors import DataError
+
+    class Sloppy(DataPlugin):
+        @hookimpl
+        def thresholdkit_contacts(self, area: str):
+            return [{"id": "x", "name": "X", "role": "front_door", "phone": [{"number": 1905822666}]}]
+
+    reg = Registry.from_plugins({"coventry": Sloppy(str(COVENTRY_DATA.parent / "__init__.py"))})
+    try:
+        reg.area("coventry")
+    except DataError as exc:
+        assert "unavailable" in str(exc)
+    else:
+        raise AssertionError("malformed contacts were accepted")
 
 
 def test_entry_point_discovery_reads_dist_info(tmp_path: Path):
@@ -135,20 +154,87 @@ def test_entry_point_discovery_reads_dist_info(tmp_path: Path):
     ]
 
 
-def test_data_cache_is_used_and_invalidated(tmp_path, monkeypatch):
+def _cached_copy(tmp_path, monkeypatch):
     import shutil
-
-    from thresholdkit.data import loader as datafiles
 
     monkeypatch.setenv("THRESHOLDKIT_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "data"
     shutil.copytree(COVENTRY_DATA, folder)
-    first = datafiles.load_checked(folder)
-    assert list((tmp_path / "cache").glob("data-*.json"))
-    calls = []
-    monkeypatch.setattr("thresholdkit.data.checks.check_data", lambda *a, **k: calls.append(1) or [])
-    assert datafiles.load_checked(folder) == first and calls == []  # served from the cache
+    return folder
+
+
+def _count_checks(monkeypatch) -> list[int]:
+    from thresholdkit.data import checks
+
+    calls: list[int] = []
+    real = checks.check_data
+    monkeypatch.setattr(checks, "check_data", lambda *a, **k: calls.append(1) or real(*a, **k))
+    return calls
+
+
+def test_data_cache_is_used_and_invalidated(tmp_path, monkeypatch):
+    from thresholdkit.data import loader
+
+    folder = _cached_copy(tmp_path, monkeypatch)
+    first = loader.load_checked(folder).data
+    assert list((tmp_path / "cache").glob("checked-*.json"))
+    calls = _count_checks(monkeypatch)
+    assert loader.load_checked(folder).data == first and calls == []  # served from the cache
     path = folder / "authority.yaml"
     path.write_text(path.read_text().replace("Coventry Safeguarding Children Partnership", "Renamed Partnership", 1))
-    assert datafiles.load_checked(folder)["authority"]["partnership"] == "Renamed Partnership"
+    assert loader.load_checked(folder).data["authority"]["partnership"] == "Renamed Partnership"
     assert calls == [1]  # a changed file is checked again
+
+
+def test_data_cache_sees_an_edit_that_keeps_size_and_mtime(tmp_path, monkeypatch):
+    import os
+
+    from thresholdkit.data import loader
+
+    folder = _cached_copy(tmp_path, monkeypatch)
+    path = folder / "contacts.yaml"
+    loader.load_checked(folder)
+    st = os.stat(path)
+    text = path.read_text()
+    edited = text.replace('number: "999"', 'number: "998"', 1)
+    assert len(edited) == len(text) and edited != text
+    path.write_text(edited)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    numbers = [p["number"] for c in loader.load_checked(folder).data["contacts"] for p in c.get("phone", [])]
+    assert "998" in numbers and "999" not in numbers
+
+
+def test_corrupt_or_foreign_cache_entries_are_discarded_and_rebuilt(tmp_path, monkeypatch):
+    from thresholdkit.data import loader
+
+    folder = _cached_copy(tmp_path, monkeypatch)
+    good = loader.load_checked(folder).data
+    (entry,) = (tmp_path / "cache").glob("checked-*.json")
+    raw = entry.read_bytes()
+    calls = _count_checks(monkeypatch)
+    # a payload changed behind the cache's back (its hash no longer matches)
+    entry.write_bytes(raw.replace(b"Coventry", b"Covfefe", 1))
+    assert loader.load_checked(folder).data == good and calls == [1]
+    assert entry.read_bytes() == raw  # rebuilt
+    # truncated
+    entry.write_bytes(raw[: len(raw) // 2])
+    assert loader.load_checked(folder).data == good and calls == [1, 1]
+    # another entry's content under this name (a foreign key)
+    header, _, payload = raw.partition(b"\n")
+    entry.write_bytes(header.replace(entry.stem[-8:].encode(), b"00000000") + b"\n" + payload)
+    assert loader.load_checked(folder).data == good and calls == [1, 1, 1]
+    # not even JSON
+    entry.write_bytes(b"\x00\xff garbage")
+    assert loader.load_checked(folder).data == good and len(calls) == 4
+
+
+def test_cache_can_be_turned_off_only_by_a_true_value(tmp_path, monkeypatch):
+    from thresholdkit.data import cache
+
+    monkeypatch.setenv("THRESHOLDKIT_CACHE_DIR", str(tmp_path))
+    for value in ("0", "false", "no", ""):
+        monkeypatch.setenv("THRESHOLDKIT_NO_CACHE", value)
+        assert cache.cache_dir() == str(tmp_path), value
+    for value in ("1", "true", "YES"):
+        monkeypatch.setenv("THRESHOLDKIT_NO_CACHE", value)
+        assert cache.cache_dir() is None, value

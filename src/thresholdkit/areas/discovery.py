@@ -1,18 +1,20 @@
-"""Finding and loading authority plugins, one failure at a time.
+"""Finding authority plugins, importing one, and registering it in a plugin manager of its own.
 
 Plugins are distributions with an entry point in the ``thresholdkit`` group; the entry-point
 name is the area id. Entry points are read straight from the ``*.dist-info/entry_points.txt``
 files on ``sys.path`` rather than through ``importlib.metadata``, whose import alone costs
-tens of milliseconds at every start-up.
+tens of milliseconds at every start-up. Finding plugins imports none of them: a plugin is
+imported only when its area is asked for.
 
 ``THRESHOLDKIT_PLUGINS`` restricts what loads: a comma-separated list of area ids (an empty
-value loads none). A plugin that fails to import, that implements unknown hooks, or whose data
-fails its checks is recorded with the reason and skipped; the others keep working.
+value loads none). An item ``AREA=DISTRIBUTION`` also says which distribution serves an area
+that two installed plugins claim.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any
 
@@ -32,16 +34,27 @@ class EntryPoint:
 
 
 class PluginRecord:
-    """What ``thresholdkit plugins`` shows for one plugin."""
+    """What ``thresholdkit plugins`` shows for one plugin (one entry point).
+
+    ``status`` is ``found`` (not imported yet), ``loaded``, ``draft``, ``failed``, ``conflict``
+    (another plugin claims the same area id) or ``disabled`` (not in the allow-list).
+    """
 
     __slots__ = ("dist", "error", "hooks", "name", "obj", "status", "value", "version")
 
     def __init__(self, name: str, dist: str | None, version: str | None, value: str) -> None:
         self.name, self.dist, self.version, self.value = name, dist, version, value
-        self.status = "loaded"  # loaded | failed | disabled
+        self.status = "found"
         self.error: str | None = None
         self.hooks: list[str] = []
         self.obj: Any = None
+
+    @property
+    def label(self) -> str:
+        """The distribution and version, as a person would name the plugin."""
+        if self.dist is None:
+            return repr(self.name)
+        return f"{self.dist} {self.version}" if self.version else self.dist
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,20 +117,87 @@ def discover(group: str = GROUP, path: list[str] | None = None) -> list[EntryPoi
     return result
 
 
-def allowed() -> set[str] | None:
-    """The allow-list from ``THRESHOLDKIT_PLUGINS``: None when unset (load all)."""
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def is_slug(name: str) -> bool:
+    """An area id: lowercase letters and digits, words joined by single hyphens."""
+    return SLUG.fullmatch(name) is not None
+
+
+def allowed() -> dict[str, str | None] | None:
+    """The allow-list from ``THRESHOLDKIT_PLUGINS``: None when unset (load all), else area id ->
+    the distribution chosen for it (None: any)."""
     raw = os.environ.get(ENV_ALLOW)
     if raw is None:
         return None
-    return {part.strip() for part in raw.split(",") if part.strip()}
+    out: dict[str, str | None] = {}
+    for part in raw.split(","):
+        area, _, dist = part.partition("=")
+        if area.strip():
+            out[area.strip().lower()] = dist_key(dist) if dist.strip() else None
+    return out
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or "no message"
+def dist_key(name: str) -> str:
+    """A distribution name in its normalised form (PEP 503), for comparing names."""
+    return re.sub(r"[-_.]+", "-", name.strip()).lower()
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: 'KindOfError: message' (at most 300 characters)."""
+    try:
+        text = " ".join(str(exc).split()) or "no message"
+    except Exception:  # a hostile __str__
+        text = "(unprintable message)"
+    if len(text) > 300:
+        text = text[:297] + "..."
     return f"{type(exc).__name__}: {text}"
 
 
-def load_entry_point(ep: EntryPoint) -> Any:
+def resolve(records: list[PluginRecord]) -> dict[str, PluginRecord]:
+    """Apply the allow-list and settle which record serves each area id.
+
+    Records not allowed become ``disabled``; an id that is not a slug fails; an id that two
+    permitted records claim becomes a ``conflict`` on both, with an error naming both and saying
+    how to choose. Returns area id -> the one record that may serve it.
+    """
+    allow = allowed()
+    by_area: dict[str, list[PluginRecord]] = {}
+    for r in records:
+        if allow is not None and r.name not in allow:
+            r.status, r.error = "disabled", f"not in {ENV_ALLOW}"
+            continue
+        chosen = allow.get(r.name) if allow is not None else None
+        if chosen is not None and dist_key(r.dist or "") != chosen:
+            r.status, r.error = "disabled", f"{ENV_ALLOW} chooses the distribution '{chosen}' for '{r.name}'"
+            continue
+        if not is_slug(r.name):
+            r.status = "failed"
+            r.error = (
+                f"the entry point name '{r.name}' is not a valid area id: use lowercase letters, digits "
+                "and single hyphens, e.g. 'north-somerset'"
+            )
+            continue
+        by_area.setdefault(r.name, []).append(r)
+    served: dict[str, PluginRecord] = {}
+    for area, claims in by_area.items():
+        if len(claims) == 1:
+            served[area] = claims[0]
+            continue
+        names = " and ".join(c.label for c in claims)
+        example = ",".join(f"{area}={c.dist}" for c in claims[:1])
+        for c in claims:
+            c.status = "conflict"
+            c.error = (
+                f"area '{area}' is claimed by {len(claims)} plugins ({names}); uninstall one, or choose "
+                f"one with {ENV_ALLOW}={example}"
+            )
+    return served
+
+
+def load_entry_point(ep: PluginRecord) -> Any:
+    """Import the object an entry point names (``module:attr.attr``)."""
     import importlib
 
     module_name, _, attr = ep.value.partition(":")
@@ -128,67 +208,47 @@ def load_entry_point(ep: EntryPoint) -> Any:
 
 
 def new_manager() -> Any:
+    """A plugin manager with thresholdkit's hook specifications (one per area)."""
     import pluggy
 
     from thresholdkit.areas import hookspecs
 
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
+    if os.environ.get(ENV_TRACE):
+        trace(pm)
     return pm
 
 
-def register(pm: Any, record: PluginRecord, obj: Any, *, check: bool = True) -> None:
-    """Register one plugin; on any failure mark the record failed and leave ``pm`` clean."""
-    try:
-        pm.register(obj, name=record.name)
-    except Exception as exc:
-        record.status, record.error = "failed", _one_line(exc)
-        return
+def register(record: PluginRecord, obj: Any) -> Any:
+    """Register ``obj`` as the only plugin of a new manager for ``record``'s area and check its
+    hooks against the specifications; returns the manager. Raises on any fault of the plugin."""
+    pm = new_manager()
+    pm.register(obj, name=record.name)
+    pm.check_pending()
     record.obj = obj
-    record.hooks = sorted(impl_name for impl_name in dir(obj) if impl_name.startswith("thresholdkit_"))
-    if check:
-        check_all(pm, [record])
+    record.hooks = sorted(impl.name for impl in pm.get_hookcallers(obj) or [])
+    return pm
 
 
-def check_all(pm: Any, records: list[PluginRecord]) -> None:
-    """``check_pending()`` once for all registered plugins; a plugin implementing an unknown hook
-    is unregistered and marked failed, and the check runs again for the rest."""
-    import pluggy
-
-    by_obj = {id(r.obj): r for r in records if r.obj is not None}
-    while True:
-        try:
-            pm.check_pending()
-            return
-        except pluggy.PluginValidationError as exc:
-            bad = by_obj.get(id(exc.plugin))
-            pm.unregister(exc.plugin)
-            if bad is None:
-                continue
-            bad.status, bad.error, bad.obj, bad.hooks = "failed", _one_line(exc), None, []
+ENV_TRACE = "THRESHOLDKIT_TRACE"
 
 
-def load_all(pm: Any, entry_points: list[EntryPoint] | None = None) -> list[PluginRecord]:
-    """Import and register every permitted plugin. Never raises for a plugin's fault."""
-    allow = allowed()
-    records: list[PluginRecord] = []
-    for ep in discover() if entry_points is None else entry_points:
-        record = PluginRecord(ep.name, ep.dist, ep.version, ep.value)
-        records.append(record)
-        if allow is not None and ep.name not in allow:
-            record.status = "disabled"
-            record.error = f"not in {ENV_ALLOW}"
-            continue
-        if pm.has_plugin(ep.name):
-            record.status, record.error = "failed", f"another plugin already serves the area '{ep.name}'"
-            continue
-        try:
-            obj = load_entry_point(ep)
-        except BaseException as exc:  # a plugin's import must never take the CLI down
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            record.status, record.error = "failed", f"could not import {ep.value}: {_one_line(exc)}"
-            continue
-        register(pm, record, obj, check=False)
-    check_all(pm, records)
-    return records
+def trace(pm: Any) -> None:
+    """Print each hook call to stderr: the hook, the plugin, the time taken and the kind of
+    result (never the data itself)."""
+    import time
+
+    started: list[float] = []
+
+    def before(hook_name: str, impls: list[Any], kwargs: dict[str, Any]) -> None:
+        started.append(time.perf_counter())
+
+    def after(outcome: Any, hook_name: str, impls: list[Any], kwargs: dict[str, Any]) -> None:
+        ms = (time.perf_counter() - started.pop()) * 1000
+        names = ", ".join(i.plugin_name for i in impls) or "no plugin"
+        exc = outcome.exception
+        result = f"raised {type(exc).__name__}" if exc is not None else type(outcome.get_result()).__name__
+        sys.stderr.write(f"trace: {hook_name}(area={kwargs.get('area')!r}) -> {names}: {result} in {ms:.1f} ms\n")
+
+    pm.add_hookcall_monitoring(before, after)

@@ -1,27 +1,39 @@
-"""The registry of loaded areas: the library's entry point.
+"""The registry of areas: the library's entry point.
 
 >>> from thresholdkit.areas.registry import Registry
 >>> reg = Registry.load()              # doctest: +SKIP
 >>> reg.area("coventry").indicators()  # doctest: +SKIP
+
+Finding plugins imports none of them. Asking for an area imports only the plugin that
+registered that id, registers it in a plugin manager of its own, calls its hooks, assembles and
+checks the data (:mod:`thresholdkit.data.loader`), and confirms that the data's id is the id the
+plugin registered. Any fault of a plugin, at import, at registration or in a hook, makes only
+its own area unavailable, with the reason.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from thresholdkit.model.objects import Indicator
 
 from thresholdkit.areas.discovery import PluginRecord
+from thresholdkit.areas.review import max_age_years, review_status, today
 from thresholdkit.model.errors import DataError, NotPublishedError, ThresholdkitError, UsageError, did_you_mean
 
+__all__ = ["Area", "AreaStatus", "Registry", "max_age_years", "review_status", "today"]
 
-def _fail(area: str, exc: BaseException) -> ThresholdkitError:
-    if isinstance(exc, ThresholdkitError):
-        return DataError(f"area '{area}' is unavailable: {exc}")
-    text = " ".join(str(exc).split()) or "no message"
-    return DataError(f"area '{area}' is unavailable: its plugin raised {type(exc).__name__}: {text}")
+ENV_ALLOW_DRAFTS = "THRESHOLDKIT_ALLOW_DRAFTS"
+AUTHORITY_KEYS = ("authority", "document", "levels", "guidance", "glossary", "errata")
+
+
+def drafts_allowed() -> bool:
+    """Whether draft areas may be used: ``THRESHOLDKIT_ALLOW_DRAFTS=1`` (or true, yes)."""
+    return os.environ.get(ENV_ALLOW_DRAFTS, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 class AreaStatus:
@@ -54,158 +66,52 @@ class AreaStatus:
         }
 
 
-DEFAULT_MAX_AGE_YEARS = 3
-
-
-def max_age_years() -> float:
-    """How old an undated-for-review document may be: ``THRESHOLDKIT_MAX_AGE_YEARS`` (default 3)."""
-    import os
-
-    raw = os.environ.get("THRESHOLDKIT_MAX_AGE_YEARS", "")
-    try:
-        value = float(raw)
-    except ValueError:
-        return DEFAULT_MAX_AGE_YEARS
-    return value if value > 0 else DEFAULT_MAX_AGE_YEARS
-
-
-def today() -> _dt.date:
-    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible output)."""
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC).date()
-    return _dt.date.today()
-
-
-def _last_day(iso: str) -> _dt.date:
-    year, month = int(iso[:4]), int(iso[5:7])
-    if len(iso) == 10:
-        return _dt.date(year, month, int(iso[8:10]))
-    nxt = _dt.date(year + (month == 12), month % 12 + 1, 1)
-    return nxt - _dt.timedelta(days=1)
-
-
-def review_status(document: dict[str, Any], on: _dt.date | None = None) -> str | None:
-    """A warning when the guidance is past its printed review date or, where no review date is
-    printed, older than the configured age; else None. An undated document cannot be judged."""
-    on = on or today()
-    due = document.get("review_due_iso")
-    if due:
-        if on > _last_day(due):
-            printed = document.get("review_due") or due
-            return f"This guidance was due for review ({printed}); check with the partnership for a newer version."
-        return None
-    dated = document.get("date_iso")
-    if dated:
-        years = max_age_years()
-        limit = _last_day(dated) + _dt.timedelta(days=round(365.25 * years))
-        if on > limit:
-            printed = document.get("date") or dated
-            return (
-                f"This guidance is dated {printed}, over {years:g} years ago, and prints no review date; "
-                "check with the partnership for a newer version."
-            )
-    return None
-
-
-_HOOK_SCHEMA = {
-    "thresholdkit_indicator_sets": ("indicator_sets", None),
-    "thresholdkit_contacts": ("contacts", None),
-    "thresholdkit_consent_rules": ("consent", None),
-    "thresholdkit_pathway": ("pathway", "emergency"),
-}
-
-
-def _all_data_plugins(caller: Any) -> bool:
-    from thresholdkit.areas.dataplugin import DataPlugin
-
-    return all(isinstance(impl.plugin, DataPlugin) for impl in caller.get_hookimpls())
-
-
-def _check_result(area_id: str, hook: str, result: Any) -> None:
-    """A Python plugin's answer must have the schema's shape before it reaches any output.
-
-    Data plugins are checked once per data-file version when they load; a Python plugin's results
-    are checked here (this imports jsonschema, so only areas served by Python plugins pay it).
-    """
-    from jsonschema import Draft202012Validator
-
-    from thresholdkit.data.schemas import load_schema
-
-    schema = load_schema("authority")
-    key, extra = _HOOK_SCHEMA[hook]
-    value = result
-    if extra is not None:  # the pathway hook also carries the emergency route
-        if not isinstance(value, dict):
-            raise DataError(f"area '{area_id}' is unavailable: {hook} returned {type(value).__name__}, not a mapping")
-        pairs = [(key, {k: v for k, v in value.items() if k != extra}), (extra, value.get(extra))]
-    else:
-        pairs = [(key, value)]
-    problems = []
-    for part, data in pairs:
-        validator = Draft202012Validator({"$defs": schema["$defs"], **schema["properties"][part]})
-        problems += list(validator.iter_errors(data))
-    if problems:
-        first = problems[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(top)"
-        raise DataError(
-            f"area '{area_id}' is unavailable: {hook} returned malformed data at {where}: "
-            f"{' '.join(first.message.split())[:150]}"
-        )
-
-
 class Area:
-    """One authority's data, fetched through the plugin hooks (lazily, each failure contained)."""
+    """One authority's data, assembled from its plugin and checked.
 
-    def __init__(self, registry: Registry, record: PluginRecord) -> None:
-        self.registry = registry
+    :ivar id: the area id (the plugin's entry-point name).
+    :ivar record: the plugin that serves it (distribution, version, hooks).
+    :ivar data: the checked data, in the shape of ``schemas/authority.schema.json``.
+    :ivar data_folder: the plugin's YAML folder, or None for a plugin that gives its data in Python.
+    :ivar drafts: what is still to write when the plugin is a draft (empty when finished).
+    """
+
+    def __init__(
+        self,
+        record: PluginRecord,
+        data: dict[str, Any],
+        *,
+        data_folder: str | None = None,
+        drafts: list[str] | None = None,
+    ) -> None:
         self.record = record
         self.id = record.name
-        self._authority: dict[str, Any] | None = None
+        self.data = data
+        self.data_folder = data_folder
+        self.drafts = drafts or []
+        self._pathway: dict[str, Any] | None = None
         self._cache: dict[str, Any] = {}
 
-    def _call(self, hook: str) -> Any:
-        if hook not in self._cache:
-            caller = getattr(self.registry.pm.hook, hook)
-            try:
-                result = caller(area=self.id)
-            except Exception as exc:
-                raise _fail(self.id, exc) from None
-            if result is None:
-                raise DataError(f"area '{self.id}' is unavailable: no plugin answered {hook}")
-            if not _all_data_plugins(caller):
-                _check_result(self.id, hook, result)
-            self._cache[hook] = result
-        return self._cache[hook]
+    def __repr__(self) -> str:
+        return f"Area({self.id!r})"
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.drafts)
+
+    def draft_notice(self) -> str | None:
+        """'DRAFT: ...' for a draft area's output, else None."""
+        if not self.drafts:
+            return None
+        return (
+            f"DRAFT: the plugin for '{self.id}' is unfinished ({len(self.drafts)} things still to write, "
+            f"first: {self.drafts[0]}); this output is not the area's guidance."
+        )
 
     @property
     def authority(self) -> dict[str, Any]:
-        if self._authority is None:
-            impls = [
-                impl
-                for impl in self.registry.pm.hook.thresholdkit_authority.get_hookimpls()
-                if impl.plugin_name == self.id
-            ]
-            if not impls:
-                raise DataError(
-                    f"area '{self.id}' is unavailable: its plugin does not implement thresholdkit_authority"
-                )
-            try:
-                result = impls[-1].function()
-            except Exception as exc:
-                raise _fail(self.id, exc) from None
-            if not isinstance(result, dict) or "authority" not in result:
-                raise DataError(f"area '{self.id}' is unavailable: thresholdkit_authority returned malformed data")
-            got = result["authority"].get("id")
-            if got != self.id:
-                raise DataError(
-                    f"area '{self.id}' is unavailable: its data says id '{got}' "
-                    f"but its entry point is named '{self.id}'"
-                )
-            self._authority = result
-        return self._authority
+        """The authority, document, levels, guidance, glossary and errata sections."""
+        return {k: self.data.get(k, []) for k in AUTHORITY_KEYS}
 
     @property
     def name(self) -> str:
@@ -233,7 +139,7 @@ class Area:
         return result
 
     def indicator_sets(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._call("thresholdkit_indicator_sets")
+        result: list[dict[str, Any]] = self.data["indicator_sets"]
         return result
 
     def indicator_set(self, set_id: str = "main") -> dict[str, Any]:
@@ -286,8 +192,15 @@ class Area:
         return result
 
     def pathway(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("thresholdkit_pathway")
-        return result
+        """``{"levels": [...], "procedures": [...], "emergency": {...}}``."""
+        if self._pathway is None:
+            pw = self.data["pathway"]
+            self._pathway = {
+                "levels": pw["levels"],
+                "procedures": pw.get("procedures", []),
+                "emergency": self.data["emergency"],
+            }
+        return self._pathway
 
     def level_pathway(self, n: int) -> dict[str, Any]:
         for lp in self.pathway().get("levels", []):
@@ -302,7 +215,7 @@ class Area:
         return [p for p in procs if not p.get("levels") or level in p["levels"]]
 
     def contacts(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._call("thresholdkit_contacts")
+        result: list[dict[str, Any]] = self.data["contacts"]
         return result
 
     def contact(self, cid: str) -> dict[str, Any]:
@@ -312,81 +225,278 @@ class Area:
         raise DataError(f"area '{self.id}': unknown contact '{cid}'")
 
     def consent_rules(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("thresholdkit_consent_rules")
+        result: dict[str, Any] = self.data["consent"]
         return result
 
 
-class Registry:
-    """The loaded plugins and their areas."""
+def _unavailable(area_id: str, reason: str) -> DataError:
+    return DataError(f"area '{area_id}' is unavailable: {reason}")
 
-    def __init__(self, pm: Any, records: list[PluginRecord]) -> None:
-        self.pm = pm
+
+def _call(caller: Any, record: PluginRecord) -> Any:
+    """Call one hook of the area's own plugin; any exception becomes a DataError."""
+    from thresholdkit.areas.discovery import one_line
+
+    try:
+        return caller(area=record.name)
+    except (KeyboardInterrupt, MemoryError) as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise DataError(f"{caller.name} ran out of memory") from None
+    except BaseException as exc:  # SystemExit and GeneratorExit included: a plugin never stops the tool
+        raise DataError(f"{caller.name} raised {one_line(exc)}") from None
+
+
+_SHAPES: dict[str, type] = {
+    "thresholdkit_authority": dict,
+    "thresholdkit_indicator_sets": list,
+    "thresholdkit_pathway": dict,
+    "thresholdkit_contacts": list,
+    "thresholdkit_consent_rules": dict,
+}
+
+
+def _sections(hook: str, result: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The data sections one hook's result fills; DataError when it has the wrong shape."""
+    kind = _SHAPES[hook]
+    if not isinstance(result, (dict, list)) or not isinstance(result, kind):
+        raise DataError(f"{hook} returned {type(result).__name__}, not a {kind.__name__}")
+    if isinstance(result, list):
+        return {keys[0]: result}
+    if hook == "thresholdkit_authority":
+        extra = sorted(str(k) for k in result if k not in keys)
+        if extra:
+            raise DataError(f"{hook} returned unknown sections: {', '.join(extra)[:100]}")
+        return dict(result)
+    if hook == "thresholdkit_pathway":
+        if "emergency" not in result:
+            raise DataError(f"{hook} returned no 'emergency' route")
+        return {"pathway": {k: v for k, v in result.items() if k != "emergency"}, "emergency": result["emergency"]}
+    return {keys[0]: result}
+
+
+def plugin_manager(record: PluginRecord) -> Any:
+    """Import the plugin of one area and register it in a manager of its own; DataError on any fault."""
+    from thresholdkit.areas.discovery import load_entry_point, one_line, register
+
+    obj = record.obj
+    if obj is None:
+        try:
+            obj = load_entry_point(record)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # SystemExit at import included: a plugin never stops the tool
+            raise DataError(f"could not import {record.value}: {one_line(exc)}") from None
+    try:
+        return register(record, obj)
+    except Exception as exc:
+        raise DataError(f"{record.value} is not a valid thresholdkit plugin: {one_line(exc)}") from None
+
+
+def data_folder(pm: Any, record: PluginRecord) -> str | None:
+    """The folder the plugin's ``thresholdkit_data_folder`` hook names, or None."""
+    if not pm.hook.thresholdkit_data_folder.get_hookimpls():
+        return None
+    folder = _call(pm.hook.thresholdkit_data_folder, record)
+    if folder is not None and not isinstance(folder, (str, os.PathLike)):
+        raise DataError(f"thresholdkit_data_folder returned {type(folder).__name__}, not a folder path")
+    return None if folder is None else os.fspath(folder)
+
+
+def load_area(record: PluginRecord) -> Area:
+    """Import, register and call the plugin of one area, and check its data.
+
+    Raises DataError with the reason for any fault of the plugin.
+    """
+    import json
+
+    from thresholdkit.areas.discovery import one_line
+    from thresholdkit.areas.hookspecs import SECTIONS
+    from thresholdkit.data.loader import MAX_DATA_BYTES, check_assembled, load_checked
+
+    pm = plugin_manager(record)
+    folder = data_folder(pm, record)
+    data: dict[str, Any] = {}
+    drafts: list[str] = []
+    if folder is not None:
+        checked = load_checked(folder)
+        data, drafts = checked.data, checked.drafts
+    given: dict[str, Any] = {}
+    for hook, keys in SECTIONS.items():
+        caller = getattr(pm.hook, hook)
+        if not caller.get_hookimpls():
+            continue
+        result = _call(caller, record)
+        if result is not None:
+            given.update(_sections(hook, result, keys))
+    if folder is None and not given:
+        raise DataError("the plugin gives no data: implement thresholdkit_data_folder or the section hooks")
+    if given:
+        data = {**data, **given}
+        try:
+            encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise DataError(f"its hooks returned data that is not plain JSON-like data ({one_line(exc)})") from None
+        if len(encoded) > MAX_DATA_BYTES:
+            raise DataError(
+                f"its hooks returned {len(encoded) // 1048576} MiB of data; "
+                f"the limit is {MAX_DATA_BYTES // 1048576} MiB"
+            )
+        data = json.loads(encoded)  # a private copy: the plugin cannot change it after the checks
+        drafts = check_assembled(data, encoded)
+    got = data["authority"]["id"]
+    if got != record.name:
+        raise DataError(
+            f"its data says id '{got}' but it is registered as '{record.name}' (entry point in {record.label}); "
+            f"make the two the same"
+        )
+    return Area(record, data, data_folder=folder, drafts=drafts)
+
+
+class Registry:
+    """The installed plugins and their areas; an area is loaded when first asked for.
+
+    :ivar records: every plugin found, with its status (see :class:`PluginRecord`).
+    :ivar left_out: area id -> a one-line message, for each area that a call listing or crossing
+        areas found unusable (its plugin failed, conflicts with another, or is a draft).
+    :ivar on_left_out: called with (area id, message) the first time an area is left out.
+    """
+
+    def __init__(self, records: list[PluginRecord]) -> None:
+        from thresholdkit.areas.discovery import resolve
+
         self.records = records
+        self._served = resolve(records)
         self._areas: dict[str, Area] = {}
+        self._errors: dict[str, DataError] = {}
+        self.left_out: dict[str, str] = {}
+        self.on_left_out: Callable[[str, str], None] | None = None
 
     @classmethod
     def load(cls) -> Registry:
-        """Discover installed plugins (honouring ``THRESHOLDKIT_PLUGINS``) and register them."""
-        from thresholdkit.areas.discovery import load_all, new_manager
+        """Find the installed plugins (honouring ``THRESHOLDKIT_PLUGINS``); imports none of them."""
+        from thresholdkit.areas.discovery import discover
 
-        pm = new_manager()
-        return cls(pm, load_all(pm))
+        return cls([PluginRecord(ep.name, ep.dist, ep.version, ep.value) for ep in discover()])
 
     @classmethod
     def from_plugins(cls, plugins: dict[str, Any]) -> Registry:
-        """A registry of the given plugin objects (name -> object), for tests and embedding."""
-        from thresholdkit.areas.discovery import new_manager, register
-
-        pm = new_manager()
+        """A registry of the given plugin objects (area id -> object), for tests and embedding."""
         records = []
         for name, obj in plugins.items():
             record = PluginRecord(name, None, None, repr(obj))
-            register(pm, record, obj)
+            record.obj = obj
             records.append(record)
-        return cls(pm, records)
+        return cls(records)
 
     def area_ids(self) -> list[str]:
-        return sorted(r.name for r in self.records if r.status == "loaded")
+        """The ids of the permitted plugins' areas, sorted (without loading them; an area whose
+        plugin has already failed is left out)."""
+        return sorted(a for a, r in self._served.items() if r.status not in ("failed",))
 
-    def area(self, area_id: str) -> Area:
-        """The loaded area ``area_id``; an error naming the right one when it is unknown."""
+    def record(self, area_id: str) -> PluginRecord | None:
+        """The plugin that serves ``area_id``, or the first one found for it."""
+        return self._served.get(area_id) or next((r for r in self.records if r.name == area_id), None)
+
+    def load_area(self, area_id: str) -> Area:
+        """The area, drafts included; DataError or UsageError when it cannot be had."""
         if area_id in self._areas:
             return self._areas[area_id]
+        if area_id in self._errors:
+            raise self._errors[area_id]
+        record = self._served.get(area_id)
+        if record is None:
+            other = self.record(area_id)
+            if other is not None:
+                raise _unavailable(area_id, other.error or other.status)
+            known = self.area_ids()
+            listing = ", ".join(known) if known else "none installed"
+            raise UsageError(f"unknown area '{area_id}'{did_you_mean(area_id, known)}; installed: {listing}")
+        try:
+            area = load_area(record)
+        except DataError as exc:
+            record.status, record.error = "failed", str(exc)
+            self._errors[area_id] = _unavailable(area_id, str(exc))
+            raise self._errors[area_id] from None
+        record.status = "draft" if area.drafts else "loaded"
+        record.error = area.drafts[0] if area.drafts else None
+        self._areas[area_id] = area
+        return area
+
+    def data_folder(self, area_id: str) -> str | None:
+        """The YAML folder of an area's plugin, without checking its data (for ``validate``)."""
+        record = self._served.get(area_id)
+        if record is None:
+            self.load_area(area_id)  # raises the right error
+            return None
+        try:
+            return data_folder(plugin_manager(record), record)
+        except DataError as exc:
+            raise _unavailable(area_id, str(exc)) from None
+
+    def area(self, area_id: str) -> Area:
+        """The area ``area_id``, ready to use: an error naming the right one when it is unknown,
+        the reason when its plugin failed, and a refusal for a draft unless drafts are allowed."""
+        area = self.load_area(area_id)
+        if area.drafts and not drafts_allowed():
+            raise DataError(
+                f"area '{area_id}' is a draft plugin with {len(area.drafts)} things still to write "
+                f"(first: {area.drafts[0]}); finish it ('thresholdkit validate {area_id}'), or set "
+                f"{ENV_ALLOW_DRAFTS}=1 to use it anyway"
+            )
+        return area
+
+    def usable(self, area_ids: list[str] | None = None) -> list[Area]:
+        """The areas a cross-area command can use (all permitted ones, or those named), each
+        failure or draft left out and reported through ``left_out`` and ``on_left_out``."""
+        ids = self.area_ids() if area_ids is None else area_ids
+        out = []
+        for area_id in ids:
+            try:
+                out.append(self.area(area_id))
+            except ThresholdkitError as exc:
+                self._leave_out(area_id, str(exc))
+        if area_ids is None:
+            self._report_unserved()
+        return out
+
+    def _report_unserved(self) -> None:
         for r in self.records:
-            if r.name == area_id:
-                if r.status != "loaded":
-                    raise DataError(f"area '{area_id}' is unavailable: {r.error}")
-                area = Area(self, r)
-                self._areas[area_id] = area
-                return area
-        known = self.area_ids()
-        listing = ", ".join(known) if known else "none installed"
-        raise UsageError(f"unknown area '{area_id}'{did_you_mean(area_id, known)}; installed: {listing}")
+            if r.status in ("conflict", "failed") and r.name not in self._served:
+                self._leave_out(r.name, str(_unavailable(r.name, r.error or r.status)))
+
+    def _leave_out(self, area_id: str, reason: str) -> None:
+        if area_id in self.left_out:
+            return
+        self.left_out[area_id] = reason
+        if self.on_left_out is not None:
+            self.on_left_out(area_id, reason)
 
     def statuses(self, today: _dt.date | None = None) -> list[AreaStatus]:
         """Every plugin's area with its document and status; failures are reported, not raised."""
         out = []
-        for r in sorted(self.records, key=lambda r: r.name):
-            if r.status != "loaded":
+        self._report_unserved()
+        for r in sorted(self.records, key=lambda r: (r.name, r.dist or "")):
+            if self._served.get(r.name) is not r:
                 out.append(AreaStatus(r.name, None, None, None, None, r.version, r.status, r.error))
                 continue
             try:
-                area = self.area(r.name)
-                doc = area.document
-                warning = area.review_warning(today)
-                out.append(
-                    AreaStatus(
-                        r.name,
-                        area.name,
-                        doc["title"],
-                        doc.get("date"),
-                        doc.get("version"),
-                        r.version,
-                        ("past review date" if "due for review" in warning else "stale") if warning else "loaded",
-                        warning,
-                    )
-                )
+                area = self.load_area(r.name)
             except ThresholdkitError as exc:
-                r.status, r.error = "failed", str(exc)
-                out.append(AreaStatus(r.name, None, None, None, None, r.version, "failed", str(exc)))
+                self._leave_out(r.name, str(exc))
+                out.append(AreaStatus(r.name, None, None, None, None, r.version, "failed", r.error or str(exc)))
+                continue
+            doc = area.document
+            warning = area.review_warning(today)
+            if area.drafts:
+                status, reason = "draft", area.draft_notice()
+            elif warning:
+                status, reason = ("past review date" if "due for review" in warning else "stale"), warning
+            else:
+                status, reason = "loaded", None
+            out.append(
+                AreaStatus(
+                    r.name, area.name, doc.get("title"), doc.get("date"), doc.get("version"), r.version, status, reason
+                )
+            )
         return out

@@ -30,8 +30,8 @@ def areas(fmt: str) -> None:
 def plugins(fmt: str) -> None:
     """Plugin distributions, versions, hooks implemented and load errors."""
     reg = registry()
-    reg.statuses()  # data problems surface as load errors here too
-    rows = [r.to_dict() for r in sorted(reg.records, key=lambda r: r.name)]
+    reg.statuses()  # loads every permitted plugin, so its status and hooks are known
+    rows = [r.to_dict() for r in sorted(reg.records, key=lambda r: (r.name, r.dist or ""))]
     show(
         Result(
             data=rows,

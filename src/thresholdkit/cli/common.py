@@ -25,21 +25,25 @@ def format_option(func: F) -> F:
 
 
 def registry() -> Any:
-    """The registry for this invocation, loaded once; plugin load failures are reported on stderr once."""
+    """The registry for this invocation, found once. Each area that a listing or cross-area
+    command finds unusable is reported on stderr, one line each."""
     from thresholdkit.areas.registry import Registry
 
     meta = click.get_current_context().find_root().meta
-    reg = meta.get("thresholdkit.areas.registry")
+    reg = meta.get("thresholdkit.registry")
     if reg is None:
-        reg = meta["thresholdkit.areas.registry"] = Registry.load()
-        for r in reg.records:
-            if r.status == "failed":
-                click.echo(f"Warning: plugin '{r.name}' was skipped: {r.error}", err=True)
+        reg = meta["thresholdkit.registry"] = Registry.load()
+        reg.on_left_out = lambda area_id, reason: click.echo(f"Warning: left out area '{area_id}': {reason}", err=True)
     return reg
 
 
 def get_area(area_id: str) -> Any:
-    return registry().area(area_id.strip().lower())
+    """One area for a per-area command; a draft (when allowed) is flagged on stderr."""
+    area = registry().area(area_id.strip().lower())
+    notice = area.draft_notice()
+    if notice:
+        click.echo(f"Warning: {notice}", err=True)
+    return area
 
 
 def level_option(required: bool = False, multiple: bool = False) -> Callable[[F], F]:

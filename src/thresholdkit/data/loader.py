@@ -1,36 +1,19 @@
-"""Load an authority's data folder: every ``*.yaml`` file, merged by top-level key.
-
-Parsing YAML and checking it against the JSON Schema are slow (tens of milliseconds and over
-100 ms for the jsonschema import), so the merged data of a data-file version that has passed
-the checks is remembered as JSON in the user's cache folder, keyed by the files' paths, sizes
-and modification times, the schema file and the thresholdkit version. The cache holds plugin
-data only, never case content. ``THRESHOLDKIT_CACHE_DIR`` moves it; ``THRESHOLDKIT_NO_CACHE=1``
-turns it off.
+"""Load an authority's data: a folder of ``*.yaml`` files merged by top-level section, or the
+sections a Python plugin returns, checked the same way and remembered by content
+(:mod:`thresholdkit.data.cache`).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from typing import TYPE_CHECKING, Any
 
-from thresholdkit import __version__
 from thresholdkit.model.errors import DataError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 SUFFIXES = (".yaml", ".yml")
-
-
-def cache_dir() -> str | None:
-    if os.environ.get("THRESHOLDKIT_NO_CACHE"):
-        return None
-    explicit = os.environ.get("THRESHOLDKIT_CACHE_DIR")
-    if explicit:
-        return explicit
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "thresholdkit")
 
 
 def data_files(folder: str | os.PathLike[str]) -> list[str]:
@@ -72,60 +55,66 @@ def read_merged(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[st
     return merged, origin
 
 
-def _cache_key(folder: str | os.PathLike[str]) -> str:
-    from thresholdkit.data.schemas import schema_path
-
-    parts = [__version__]
-    for path in [*data_files(folder), schema_path("authority")]:
-        st = os.stat(path)
-        parts.append(f"{path}|{st.st_size}|{st.st_mtime_ns}")
-    return "\n".join(parts)
+#: The most a Python plugin's results may weigh, encoded as JSON (the largest bundled area is
+#: under 1 MiB).
+MAX_DATA_BYTES = 16 * 1024 * 1024
 
 
-def _cache_file(folder: str | os.PathLike[str]) -> str | None:
-    base = cache_dir()
-    if base is None:
-        return None
-    import zlib
+class Checked:
+    """Data that passed the checks, and the reasons it is still a draft (empty when finished)."""
 
-    tag = zlib.crc32(os.path.realpath(folder).encode("utf-8"))
-    return os.path.join(base, f"data-{tag:08x}.json")
+    __slots__ = ("data", "drafts")
+
+    def __init__(self, data: dict[str, Any], drafts: list[str]) -> None:
+        self.data, self.drafts = data, drafts
 
 
-def load_checked(folder: str | os.PathLike[str]) -> dict[str, Any]:
-    """The folder's merged data, checked against the schema and for consistency.
+def _check(data: dict[str, Any], origin: dict[str, Path] | None) -> list[str]:
+    """Raise DataError for data that fails; return what still marks it as a draft."""
+    from thresholdkit.data.checks import check_data, check_tags, check_todos
 
-    Raises DataError (one line, naming file and item) when the data fails.
-    """
-    key = _cache_key(folder)
-    cached = _cache_file(folder)
-    if cached is not None:
-        try:
-            with open(cached, encoding="utf-8") as fh:
-                blob = json.load(fh)
-            if blob.get("key") == key:
-                data: dict[str, Any] = blob["data"]
-                return data
-        except (OSError, ValueError, KeyError, AttributeError):
-            pass
-    from thresholdkit.data.checks import check_data
-
-    data, origin = read_merged(folder)
     problems = check_data(data, origin, source_dir=None)
     if problems:
         more = f" (and {len(problems) - 1} more; run 'thresholdkit validate')" if len(problems) > 1 else ""
         raise DataError(problems[0] + more)
-    if cached is not None:
-        _write_cache(cached, {"key": key, "data": data})
-    return data
+    untagged = [p for p in check_tags(data, origin, require_tags=True) if p not in problems]
+    return check_todos(data, origin) + untagged
 
 
-def _write_cache(path: str, blob: dict[str, Any]) -> None:
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(blob, fh, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home is fine: we simply check again next time
+def load_checked(folder: str | os.PathLike[str]) -> Checked:
+    """The folder's merged data, checked against the schema and for consistency.
+
+    Remembered in the cache under a hash of the files' names and bytes and of the checking code.
+    Raises DataError (one line, naming file and item) when the data fails.
+    """
+    from thresholdkit.data import cache
+
+    files = data_files(folder)
+    chunks = [b"folder", *cache.code_chunks()]
+    for path in files:
+        if os.path.getsize(path) > MAX_DATA_BYTES:
+            raise DataError(f"{path}: file is larger than {MAX_DATA_BYTES // 1048576} MiB")
+        with open(path, "rb") as fh:
+            chunks += [os.path.basename(path).encode("utf-8", "surrogateescape"), fh.read()]
+    key = cache.digest(chunks)
+    hit = cache.get(key)
+    if isinstance(hit, dict) and isinstance(hit.get("data"), dict) and isinstance(hit.get("drafts"), list):
+        return Checked(hit["data"], hit["drafts"])
+    data, origin = read_merged(folder)
+    drafts = _check(data, origin)
+    cache.put(key, {"data": data, "drafts": drafts})
+    return Checked(data, drafts)
+
+
+def check_assembled(data: dict[str, Any], encoded: bytes) -> list[str]:
+    """Check data assembled from a Python plugin's hooks (``encoded`` is its canonical JSON);
+    remembered by content. Returns the draft reasons; raises DataError when it fails."""
+    from thresholdkit.data import cache
+
+    key = cache.digest([b"assembled", *cache.code_chunks(), encoded])
+    hit = cache.get(key)
+    if isinstance(hit, dict) and isinstance(hit.get("drafts"), list):
+        return list(hit["drafts"])
+    drafts = _check(data, None)
+    cache.put(key, {"drafts": drafts})
+    return drafts

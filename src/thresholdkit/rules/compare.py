@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from thresholdkit.areas.registry import Area, Registry
-from thresholdkit.model.errors import NotPublishedError, ThresholdkitError, UsageError, did_you_mean
+from thresholdkit.model.errors import NotPublishedError, UsageError, did_you_mean
 from thresholdkit.model.objects import Indicator
 
 NOT_PUBLISHED = "not published in this document"
@@ -20,14 +20,8 @@ def pick_areas(reg: Registry, areas: str | None) -> list[Area]:
             if w not in ids:
                 raise UsageError(f"unknown area '{w}'{did_you_mean(w, ids)}; installed: {', '.join(ids)}")
         ids = wanted
-    out = []
-    for i in ids:
-        try:
-            a = reg.area(i)
-            a.authority  # noqa: B018 - surfaces a broken area now, not mid-table
-            out.append(a)
-        except ThresholdkitError:
-            continue  # reported by 'thresholdkit areas'; comparison goes on without it
+    # a broken or draft area is left out and reported (Registry.on_left_out); the rest go on
+    out = reg.usable(None if not areas else ids)
     if not out:
         raise UsageError("no usable areas to compare")
     return out

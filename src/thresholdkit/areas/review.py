@@ -1,0 +1,61 @@
+"""Staleness: is an area's guidance past its review date, or old and undated for review?"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+DEFAULT_MAX_AGE_YEARS = 3
+
+
+def max_age_years() -> float:
+    """How old an undated-for-review document may be: ``THRESHOLDKIT_MAX_AGE_YEARS`` (default 3)."""
+    import os
+
+    raw = os.environ.get("THRESHOLDKIT_MAX_AGE_YEARS", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEFAULT_MAX_AGE_YEARS
+    return value if value > 0 else DEFAULT_MAX_AGE_YEARS
+
+
+def today() -> _dt.date:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible output)."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC).date()
+    return _dt.date.today()
+
+
+def _last_day(iso: str) -> _dt.date:
+    year, month = int(iso[:4]), int(iso[5:7])
+    if len(iso) == 10:
+        return _dt.date(year, month, int(iso[8:10]))
+    nxt = _dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - _dt.timedelta(days=1)
+
+
+def review_status(document: dict[str, Any], on: _dt.date | None = None) -> str | None:
+    """A warning when the guidance is past its printed review date or, where no review date is
+    printed, older than the configured age; else None. An undated document cannot be judged."""
+    on = on or today()
+    due = document.get("review_due_iso")
+    if due:
+        if on > _last_day(due):
+            printed = document.get("review_due") or due
+            return f"This guidance was due for review ({printed}); check with the partnership for a newer version."
+        return None
+    dated = document.get("date_iso")
+    if dated:
+        years = max_age_years()
+        limit = _last_day(dated) + _dt.timedelta(days=round(365.25 * years))
+        if on > limit:
+            printed = document.get("date") or dated
+            return (
+                f"This guidance is dated {printed}, over {years:g} years ago, and prints no review date; "
+                "check with the partnership for a newer version."
+            )
+    return None

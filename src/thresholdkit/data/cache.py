@@ -1,0 +1,154 @@
+"""A content-addressed cache of checked plugin data.
+
+Parsing YAML and running the JSON Schema checks cost tens of milliseconds (over 100 ms with the
+jsonschema import), so data that has passed the checks is remembered. An entry is named by a
+hash of everything its result depends on: the data itself (every file's name and bytes, or the
+Python plugin's results), the JSON Schemas, the shared vocabulary and the checking code. An
+edit that keeps a file's size and modification time still changes the hash.
+
+An entry carries the hash of its own payload; an entry that is corrupt, truncated, written for
+another key or in another format is deleted and rebuilt, never trusted. The cache holds plugin
+data only, never case content.
+
+``THRESHOLDKIT_CACHE_DIR`` moves it (default ``$XDG_CACHE_HOME/thresholdkit``);
+``THRESHOLDKIT_NO_CACHE=1`` (or ``true``, ``yes``) turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterable
+from typing import Any
+
+FORMAT = "thresholdkit-cache-2"
+#: Entries kept; the oldest beyond this are removed when a new one is written.
+MAX_ENTRIES = 64
+_TRUE = ("1", "true", "yes", "on")
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE = os.path.dirname(_HERE)
+
+
+def _hasher() -> Any:
+    # hashlib's first import costs about 15 ms (it loads OpenSSL); the built-in BLAKE2 about 0.3 ms.
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - other Python implementations
+        from hashlib import blake2b
+    return blake2b(digest_size=20)
+
+
+def digest(chunks: Iterable[bytes]) -> str:
+    """A hex digest of the chunks, each length-prefixed so that no two sequences collide."""
+    h = _hasher()
+    for chunk in chunks:
+        h.update(len(chunk).to_bytes(8, "little"))
+        h.update(chunk)
+    return str(h.hexdigest())
+
+
+def code_files() -> list[str]:
+    """The files whose content decides whether data passes: checking code, schemas, vocabulary."""
+    from thresholdkit.data.schemas import schema_path
+
+    names = ("checks.py", "schemas.py", "loader.py", "cache.py", "safeyaml.py")
+    return [
+        *(os.path.join(_HERE, n) for n in names),
+        os.path.join(_HERE, "vocabulary", "__init__.py"),
+        os.path.join(_HERE, "vocabulary", "concepts.yaml"),
+        schema_path("authority"),
+        schema_path("concepts"),
+    ]
+
+
+def code_chunks() -> list[bytes]:
+    from thresholdkit import __version__
+
+    out = [FORMAT.encode(), __version__.encode()]
+    for path in code_files():
+        with open(path, "rb") as fh:
+            out.append(fh.read())
+    return out
+
+
+def cache_dir() -> str | None:
+    """The cache folder, or None when caching is off."""
+    if os.environ.get("THRESHOLDKIT_NO_CACHE", "").strip().lower() in _TRUE:
+        return None
+    explicit = os.environ.get("THRESHOLDKIT_CACHE_DIR")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "thresholdkit")
+
+
+def entry_path(key: str) -> str | None:
+    base = cache_dir()
+    return None if base is None else os.path.join(base, f"checked-{key}.json")
+
+
+def get(key: str) -> Any:
+    """The value stored under ``key``, or None. A bad entry is removed."""
+    path = entry_path(key)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            header = fh.readline()
+            payload = fh.read()
+    except OSError:
+        return None
+    try:
+        meta = json.loads(header)
+        if meta.get("format") != FORMAT or meta.get("key") != key or meta.get("payload") != digest([payload]):
+            raise ValueError("foreign or corrupt entry")
+        return json.loads(payload)
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        _remove(path)
+        return None
+
+
+def put(key: str, value: Any) -> None:
+    """Store ``value`` (JSON-like) under ``key``; a cache that cannot be written is no error."""
+    path = entry_path(key)
+    if path is None:
+        return
+    import tempfile
+
+    payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    header = json.dumps({"format": FORMAT, "key": key, "payload": digest([payload])}).encode() + b"\n"
+    folder = os.path.dirname(path)
+    tmp = None
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(header + payload)
+        os.replace(tmp, path)
+        tmp = None
+        _prune(folder)
+    except OSError:
+        pass  # a read-only or full disk: we simply check again next time
+    finally:
+        if tmp is not None:
+            _remove(tmp)
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _prune(folder: str) -> None:
+    entries = []
+    for name in os.listdir(folder):
+        if name.startswith("checked-") and name.endswith(".json"):
+            full = os.path.join(folder, name)
+            try:
+                entries.append((os.stat(full).st_mtime_ns, full))
+            except OSError:
+                continue
+    for _, full in sorted(entries)[:-MAX_ENTRIES]:
+        _remove(full)
