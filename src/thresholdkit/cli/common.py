@@ -33,7 +33,7 @@ def registry() -> Any:
     reg = meta.get("thresholdkit.registry")
     if reg is None:
         reg = meta["thresholdkit.registry"] = Registry.load()
-        reg.on_left_out = lambda area_id, reason: click.echo(f"Warning: left out area '{area_id}': {reason}", err=True)
+        reg.on_left_out = lambda area_id, message: click.echo(f"Warning: {message}", err=True)
     return reg
 
 
