@@ -238,3 +238,78 @@ def test_cache_can_be_turned_off_only_by_a_true_value(tmp_path, monkeypatch):
     for value in ("1", "true", "YES"):
         monkeypatch.setenv("THRESHOLDKIT_NO_CACHE", value)
         assert cache.cache_dir() is None, value
+
+
+def test_every_hookspec_documents_its_parameters_and_result():
+    import inspect
+
+    from thresholdkit.areas import hookspecs
+
+    specs = [f for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("thresholdkit_")]
+    assert len(specs) >= 6
+    for spec in specs:
+        doc = inspect.getdoc(spec) or ""
+        for param in inspect.signature(spec).parameters:
+            assert f":param {param}:" in doc, f"{spec.__name__}: no ':param {param}:'"
+        assert ":return:" in doc, spec.__name__
+        assert spec.__name__ in hookspecs.SECTIONS or spec.__name__ == "thresholdkit_data_folder"
+
+
+def test_a_command_about_one_area_imports_only_that_plugin(run, fake_plugins, tmp_path, monkeypatch):
+    marker = tmp_path / "imported"
+    fake_plugins("elsewhere", f"open({str(marker)!r}, 'w').close()\nraise ImportError('never needed')\n")
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry,elsewhere")
+    r = run("contacts", "coventry", "-f", "json")
+    assert r.code == 0 and r.err == ""
+    assert not marker.exists()
+    run("areas")
+    assert marker.exists()  # listing the areas does import it, and reports it
+
+
+def test_trace_shows_hook_calls_but_no_data(run, monkeypatch):
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry")
+    monkeypatch.setenv("THRESHOLDKIT_TRACE", "1")
+    r = run("contacts", "coventry", "-f", "json")
+    assert r.code == 0
+    lines = r.err.splitlines()
+    assert lines and all(line.startswith("trace: ") for line in lines)
+    assert any("thresholdkit_data_folder(area='coventry') -> coventry: str" in line for line in lines)
+    assert "024 7678" not in r.err and "/data" not in r.err
+
+
+def test_two_plugins_for_one_id_are_refused_until_one_is_chosen(run, tmp_path, monkeypatch):
+    import shutil
+
+    site = tmp_path / "site"
+    for dist, pkg in (("thresholdkit_coventry_fork", "fork_pkg"),):
+        shutil.copytree(COVENTRY_DATA, site / pkg / "data")
+        (site / pkg / "__init__.py").write_text(
+            "from thresholdkit.areas.dataplugin import DataPlugin\nplugin = DataPlugin(__file__)\n"
+        )
+        (site / f"{dist}-2.0.dist-info").mkdir(parents=True)
+        (site / f"{dist}-2.0.dist-info" / "entry_points.txt").write_text(f"[thresholdkit]\ncoventry = {pkg}:plugin\n")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry,worcestershire")
+    r = run("contacts", "coventry")
+    assert r.code == 1 and r.out == ""
+    assert "thresholdkit_coventry_fork 2.0" in r.err and "thresholdkit_coventry 0.1.0" in r.err
+    assert "THRESHOLDKIT_PLUGINS=coventry=" in r.err
+    statuses = {(p["name"], p["distribution"]): p["status"] for p in json.loads(run("plugins", "-f", "json").out)}
+    assert statuses[("coventry", "thresholdkit_coventry_fork")] == "conflict"
+    assert statuses[("coventry", "thresholdkit_coventry")] == "conflict"
+    assert run("contacts", "worcestershire").code == 0
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry=thresholdkit-coventry,worcestershire")
+    r = run("contacts", "coventry", "-f", "json")
+    assert r.code == 0 and "024 7678 8555" in r.out
+
+
+def test_any_slug_is_an_area_id_and_anything_else_is_refused():
+    from thresholdkit.areas.discovery import PluginRecord, is_slug, resolve
+
+    assert is_slug("north-somerset") and is_slug("bath-and-north-east-somerset") and is_slug("area51")
+    for bad in ("North", "a--b", "-a", "a-", "a_b", "a b", "", "é"):
+        assert not is_slug(bad), bad
+    records = [PluginRecord("Bad_Name", "d", "1", "m:p"), PluginRecord("good-one", "e", "1", "m:p")]
+    served = resolve(records)
+    assert list(served) == ["good-one"]
+    assert records[0].status == "failed" and "not a valid area id" in (records[0].error or "")
