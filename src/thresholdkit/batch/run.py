@@ -7,7 +7,6 @@ fsync, replace); an interrupted run leaves the old file or none.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from collections import Counter, deque
@@ -196,33 +195,3 @@ def _run_parallel(chunks: Iterator[tuple[int, Any, str]], fmt_out: str, jobs: in
                 emit(*in_flight.popleft().get())
         while in_flight:
             emit(*in_flight.popleft().get())
-
-
-def open_output(path: str) -> tuple[IO[bytes], str | None]:
-    """A binary handle for ``path`` ('-' is stdout) and the temporary name to commit later."""
-    if path == "-":
-        return sys.stdout.buffer, None
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".thresholdkit-batch-", suffix=".tmp", dir=folder)
-    return os.fdopen(fd, "wb"), tmp
-
-
-def commit_output(handle: IO[bytes], tmp: str | None, path: str) -> None:
-    handle.flush()
-    if tmp is None:
-        return
-    os.fsync(handle.fileno())
-    handle.close()
-    os.replace(tmp, path)
-
-
-def discard_output(handle: IO[bytes], tmp: str | None) -> None:
-    if tmp is None:
-        return
-    try:
-        handle.close()
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)

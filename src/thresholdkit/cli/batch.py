@@ -51,10 +51,10 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
         source = sys.stdin.buffer if input_path == "-" else open(input_path, "rb")  # noqa: SIM115
     except OSError as exc:
         raise UsageError(f"cannot read '{input_path}': {exc.strerror}") from None
-    try:
-        sink, tmp = batchrun.open_output(output)
-    except OSError as exc:
-        raise UsageError(f"cannot write '{output}': {exc.strerror}") from None
+    from thresholdkit.data.atomic import SafeOutput
+
+    out = SafeOutput(output)  # a bad output path is refused before anything is read
+    sink = out.open()
 
     def on_term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -63,11 +63,11 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
     try:
         summary = batchrun.run(source, sink, fmt_in, fmt_out, jobs=jobs, progress=sys.stderr.isatty())
         if summary.interrupted:
-            batchrun.discard_output(sink, tmp)
+            out.discard()
         else:
-            batchrun.commit_output(sink, tmp, output)
+            out.commit()
     except BaseException:
-        batchrun.discard_output(sink, tmp)
+        out.discard()
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -78,7 +78,7 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
     if summary.interrupted:
         click.echo(
             f"Error: interrupted after {summary.records} records; "
-            + ("no output file was written" if tmp else "the output above is incomplete"),
+            + ("no output file was written" if out.kind == "file" else "the output above is incomplete"),
             err=True,
         )
         return EXIT_INTERRUPTED

@@ -1,25 +1,164 @@
-"""Atomic file writes: a temporary file in the same folder, fsync, then replace.
+"""Output files that are never half-written and never replace what they should not.
 
-An interrupted write leaves the old file or none, never half a file.
+- ``-`` is standard output.
+- A target that exists and is not a regular file (``/dev/null``, a FIFO, a terminal) is written
+  in place, never replaced.
+- A folder is refused with a one-line error, and so is a path in a folder that does not exist.
+- A regular file (or a new one) is written to an unnamed temporary file in the same folder
+  (Linux ``O_TMPFILE``; elsewhere a named one), which gets its name only when the output is
+  complete: then it replaces the target in one step. A killed run leaves no named file of
+  partial output. The replacement keeps the old file's mode; a new file gets the user's umask.
+  A symbolic link is followed: the file it points to is replaced, the link kept.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import stat
+import sys
+from typing import IO
+
+from thresholdkit.model.errors import UsageError
+
+
+def _umask_mode() -> int:
+    old = os.umask(0o022)
+    os.umask(old)
+    return 0o666 & ~old
+
+
+class SafeOutput:
+    """One output destination. ``open()`` it, write, then ``commit()`` or ``discard()``."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.kind = "stdout" if path == "-" else "file"
+        self.target = path
+        self._handle: IO[bytes] | None = None
+        self._tmp: str | None = None
+        self._fd_path: str | None = None
+        if path == "-":
+            return
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            st = None
+        except OSError as exc:
+            raise UsageError(f"cannot write '{path}': {exc.strerror}") from None
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise UsageError(f"'{path}' is a folder; give a file name, such as {os.path.join(path, 'output')}")
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            self.kind = "inplace"  # a device or a pipe: write to it, never replace it
+            return
+        self.target = os.path.realpath(path)
+        folder = os.path.dirname(self.target)
+        if not os.path.isdir(folder):
+            raise UsageError(f"cannot write '{path}': the folder '{os.path.dirname(path) or '.'}' does not exist")
+        self.mode = stat.S_IMODE(st.st_mode) if st is not None else _umask_mode()
+
+    def open(self) -> IO[bytes]:
+        """The binary handle to write to."""
+        if self.kind == "stdout":
+            self._handle = sys.stdout.buffer
+        elif self.kind == "inplace":
+            try:
+                self._handle = open(self.path, "wb")  # noqa: SIM115 - closed in commit/discard
+            except OSError as exc:
+                raise UsageError(f"cannot write '{self.path}': {exc.strerror}") from None
+        else:
+            self._handle = self._open_temporary()
+        return self._handle
+
+    def _open_temporary(self) -> IO[bytes]:
+        folder = os.path.dirname(self.target)
+        flag = getattr(os, "O_TMPFILE", 0)
+        try:
+            if flag:
+                try:
+                    fd = os.open(folder, flag | os.O_WRONLY, 0o600)
+                    self._fd_path = f"/proc/self/fd/{fd}"
+                except OSError:
+                    fd = -1
+            else:
+                fd = -1
+            if fd < 0:
+                import tempfile
+
+                fd, self._tmp = tempfile.mkstemp(prefix=".thresholdkit-", suffix=".tmp", dir=folder)
+            os.fchmod(fd, self.mode)
+        except OSError as exc:
+            raise UsageError(f"cannot write '{self.path}': {exc.strerror}") from None
+        return os.fdopen(fd, "wb")
+
+    def commit(self) -> None:
+        """Make the output the target's content (in one step for a regular file)."""
+        handle = self._handle
+        if handle is None:
+            return
+        handle.flush()
+        if self.kind == "stdout":
+            return
+        if self.kind == "inplace":
+            handle.close()
+            return
+        try:
+            os.fsync(handle.fileno())
+            if self._fd_path is not None:
+                self._tmp = self._link_unnamed()
+            handle.close()
+            assert self._tmp is not None
+            os.replace(self._tmp, self.target)
+        except OSError as exc:
+            self.discard()
+            raise UsageError(f"cannot write '{self.path}': {exc.strerror or exc}") from None
+        self._tmp = None
+
+    def _link_unnamed(self) -> str:
+        """Give the unnamed file a (hidden, random) name in the target's folder."""
+        import secrets
+
+        assert self._fd_path is not None
+        folder = os.path.dirname(self.target)
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            while True:
+                name = f".thresholdkit-{secrets.token_hex(6)}.tmp"
+                try:
+                    # with a directory fd, Python calls linkat(..., AT_SYMLINK_FOLLOW), which links
+                    # the file behind /proc/self/fd/N rather than the magic link itself
+                    os.link(self._fd_path, name, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=True)
+                    return os.path.join(folder, name)
+                except FileExistsError:
+                    continue
+        finally:
+            os.close(dfd)
+
+    def discard(self) -> None:
+        """Drop the output: the target is left as it was."""
+        handle, self._handle = self._handle, None
+        if handle is None or self.kind == "stdout":
+            return
+        with contextlib.suppress(OSError):
+            handle.close()
+        if self._tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
+            self._tmp = None
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` safely (see the module's rules); '-' is stdout."""
+    out = SafeOutput(path)
+    handle = out.open()
+    try:
+        handle.write(data)
+        out.commit()
+    except BaseException:
+        out.discard()
+        raise
 
 
 def write_text(path: str, text: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".thresholdkit-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write UTF-8 ``text`` to ``path`` safely (see the module's rules); '-' is stdout."""
+    write_bytes(path, text.encode("utf-8"))

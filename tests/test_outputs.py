@@ -1,0 +1,116 @@
+"""Output files: never half-written, never replacing what they should not, no named leftovers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import assert_one_line_error
+
+CASE = b'{"area": "coventry", "level": 4}\n'
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(CASE * 3)
+    return path
+
+
+def test_existing_file_keeps_its_mode(run, cases, tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text("old\n")
+    out.chmod(0o640)
+    assert run("batch", str(cases), "-o", str(out)).code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert out.read_bytes().count(b"\n") == 3
+
+
+def test_new_file_gets_the_umask(run, cases, tmp_path):
+    old = os.umask(0o027)
+    try:
+        assert run("batch", str(cases), "-o", str(tmp_path / "new.jsonl")).code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.jsonl").stat().st_mode) == 0o640
+
+
+def test_a_fifo_is_written_in_place_never_replaced(run, cases, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    r = run("batch", str(cases), "-o", str(fifo))
+    reader.join(timeout=10)
+    assert r.code == 0
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert got and got[0].count(b"\n") == 3
+
+
+def test_a_symlink_is_followed_and_kept(run, cases, tmp_path):
+    real = tmp_path / "real.jsonl"
+    real.write_text("old\n")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    assert run("batch", str(cases), "-o", str(link)).code == 0
+    assert link.is_symlink() and real.read_bytes().count(b"\n") == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("batch", "{cases}", "-o", "{dir}"),
+        ("compare", "matrix", "-f", "html", "-o", "{dir}"),
+        ("handout", "coventry", "--level", "4", "-o", "{dir}"),
+    ],
+)
+def test_a_folder_as_output_is_refused_and_left_alone(run, cases, tmp_path, args):
+    target = tmp_path / "existing"
+    target.mkdir()
+    (target / "keep.txt").write_text("keep")
+    r = run(*(a.format(cases=cases, dir=target) for a in args))
+    assert_one_line_error(r)
+    assert "is a folder" in r.err or "is a directory" in r.err
+    assert sorted(p.name for p in target.iterdir()) == ["keep.txt"]
+
+
+def test_a_missing_output_folder_is_one_line(run, cases, tmp_path):
+    r = run("batch", str(cases), "-o", str(tmp_path / "nowhere" / "out.jsonl"))
+    assert_one_line_error(r)
+    assert "does not exist" in r.err
+
+
+@pytest.mark.skipif(not hasattr(os, "O_TMPFILE"), reason="unnamed temporary files are a Linux feature")
+def test_a_killed_batch_leaves_no_named_file_of_partial_results(tmp_path):
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(b'{"id": "child-0042", "area": "coventry", "indicators": ["private-fostering"]}\n' * 1_000_000)
+    out = tmp_path / "out" / "results.jsonl"
+    out.parent.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "thresholdkit", "batch", str(big), "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        seen: list[str] = []
+        while time.monotonic() < deadline and proc.poll() is None:
+            seen += os.listdir(out.parent)
+            time.sleep(0.05)
+            if time.monotonic() > deadline - 19:  # about a second in: mid-run
+                break
+        assert proc.poll() is None, "the batch ended before it could be killed: give it more records"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert seen == [] and os.listdir(out.parent) == []
