@@ -114,3 +114,60 @@ def test_a_killed_batch_leaves_no_named_file_of_partial_results(tmp_path):
         if proc.poll() is None:
             proc.kill()
     assert seen == [] and os.listdir(out.parent) == []
+
+
+def _site_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_site_is_replaced_whole_or_not_at_all(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry,worcestershire")
+    out = tmp_path / "site"
+    assert run("site", "-o", str(out)).code == 0
+    before = _site_files(out)
+    assert ".thresholdkit-site" in before and any(k.endswith("index.html") for k in before)
+
+    import errno
+
+    real_write = Path.write_text
+    calls = {"n": 0}
+
+    def full_disk(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    r = run("site", "-o", str(out))
+    monkeypatch.setattr(Path, "write_text", real_write)
+    assert_one_line_error(r)
+    assert "No space left on device" in r.err
+    assert _site_files(out) == before  # the old site, untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no half-built folder left
+
+
+def test_site_never_writes_through_a_symlink(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry")
+    out = tmp_path / "site"
+    assert run("site", "-o", str(out)).code == 0
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious")
+    page = out / "coventry" / "index.html"
+    page.unlink()
+    page.symlink_to(outside)
+    assert run("site", "-o", str(out)).code == 0
+    assert outside.read_text() == "precious"
+    assert not page.is_symlink() and "<html" in page.read_text()
+
+
+def test_site_refuses_a_folder_it_did_not_write(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry")
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    r = run("site", "-o", str(mine))
+    assert_one_line_error(r)
+    assert "not written by thresholdkit" in r.err
+    assert _site_files(mine) == {"notes.txt": b"mine"}
+    assert run("site", "-o", str(tmp_path / "empty")).code == 0  # a new folder is fine

@@ -17,15 +17,16 @@ import contextlib
 import os
 import stat
 import sys
-from typing import IO
+from collections.abc import Callable
+from typing import IO, TypeVar
 
 from thresholdkit.model.errors import UsageError
 
+T = TypeVar("T")
+
 
 def _umask_mode() -> int:
-    old = os.umask(0o022)
-    os.umask(old)
-    return 0o666 & ~old
+    return 0o666 & ~_umask_bits()
 
 
 class SafeOutput:
@@ -162,3 +163,63 @@ def write_bytes(path: str, data: bytes) -> None:
 def write_text(path: str, text: str) -> None:
     """Write UTF-8 ``text`` to ``path`` safely (see the module's rules); '-' is stdout."""
     write_bytes(path, text.encode("utf-8"))
+
+
+def publish_folder(target: str, fill: Callable[[str], T], marker: str) -> T:
+    """Build a folder with ``fill(path)`` in a temporary folder beside ``target``, then move it
+    into place, so that a failure (a full disk, an interrupt) leaves the old folder as it was.
+
+    ``target`` may be new, empty, or a folder that this same kind of build made before (it holds
+    the file ``marker``); anything else is refused, so that no one's own folder is ever replaced.
+    The new folder holds only files written by ``fill``: symbolic links in the old one are
+    removed with it, never followed.
+    """
+    import shutil
+    import tempfile
+
+    path = os.path.abspath(target)
+    if os.path.islink(path):
+        path = os.path.realpath(path)
+    if os.path.lexists(path):
+        if not os.path.isdir(path):
+            raise UsageError(f"'{target}' exists and is not a folder; choose a new folder")
+        if os.listdir(path) and not os.path.isfile(os.path.join(path, marker)):
+            raise UsageError(
+                f"'{target}' is not empty and was not written by thresholdkit; choose a new or empty folder"
+            )
+    parent = os.path.dirname(path)
+    if not os.path.isdir(parent):
+        raise UsageError(f"cannot write '{target}': the folder '{os.path.dirname(target) or '.'}' does not exist")
+    try:
+        work = tempfile.mkdtemp(prefix=".thresholdkit-build-", dir=parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write '{target}': {exc.strerror}") from None
+    old: str | None = None
+    try:
+        result = fill(work)
+        with open(os.path.join(work, marker), "w", encoding="utf-8") as fh:
+            fh.write("Written by thresholdkit; the whole folder is replaced when it is written again.\n")
+        os.chmod(work, 0o777 & ~_umask_bits())
+        if os.path.lexists(path):
+            old = tempfile.mkdtemp(prefix=".thresholdkit-old-", dir=parent)
+            os.rename(path, os.path.join(old, "previous"))
+        os.rename(work, path)
+    except OSError as exc:
+        if old is not None and not os.path.lexists(path):
+            with contextlib.suppress(OSError):
+                os.rename(os.path.join(old, "previous"), path)  # put the old folder back
+        shutil.rmtree(work, ignore_errors=True)
+        raise UsageError(f"cannot write '{target}': {exc.strerror or exc}; the old folder is unchanged") from None
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    return result
+
+
+def _umask_bits() -> int:
+    old = os.umask(0o022)
+    os.umask(old)
+    return old

@@ -53,9 +53,21 @@ def _related(area: Area, areas: list[Area]) -> dict[str, list[dict[str, str]]]:
     return out
 
 
+MARKER = ".thresholdkit-site"
+
+
 def build(areas: list[Area], out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Write the site; returns the pages written."""
-    out = Path(out_dir)
+    """Write the site into ``out_dir`` in one step (built beside it, then moved into place); returns
+    the pages written. ``out_dir`` must be new, empty, or a site written before."""
+    from thresholdkit.data.atomic import publish_folder
+
+    target = Path(os.path.abspath(out_dir))
+    written = publish_folder(os.fspath(out_dir), lambda path: _write(areas, Path(path)), MARKER)
+    return sorted(target / rel for rel in written)
+
+
+def _write(areas: list[Area], out: Path) -> list[Path]:
+    """Write every page and asset into ``out`` (a fresh folder); returns the pages, relative to it."""
     env = jinja_env()
     summaries = []
     for a in areas:
@@ -116,4 +128,4 @@ def build(areas: list[Area], out_dir: str | os.PathLike[str]) -> list[Path]:
     here = Path(__file__).resolve().parent / "templates" / "site"
     for name in ASSETS:
         shutil.copyfile(here / name, assets / name)
-    return sorted(pages)
+    return [p.relative_to(out) for p in pages]
