@@ -366,8 +366,15 @@ def test_yaml_is_only_loaded_safely():
     for path in (root / "src").rglob("*.py"):
         text = path.read_text()
         for line in text.splitlines():
-            if re.search(r"\byaml\.load\(", line) and "Loader=loader_cls" not in line:
+            if re.search(r"\byaml\.load\(", line) and "Loader=loader)" not in line:
                 offenders.append(f"{path}: {line.strip()}")
             if "yaml.unsafe_load" in line or "yaml.full_load" in line:
                 offenders.append(f"{path}: {line.strip()}")
     assert offenders == []
+    import yaml
+
+    from thresholdkit.data import safeyaml
+
+    loader = safeyaml.plain_loader()
+    assert issubclass(loader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or issubclass(loader, yaml.SafeLoader)
+    assert "python/object" not in str(loader.yaml_constructors)

@@ -1,10 +1,20 @@
-"""Safe YAML loading with limits: no aliases (no alias bombs), bounded size and depth.
+"""Strict, safe YAML loading: plain data only, with limits.
 
-Plugin data and case files never need anchors or aliases, so they are refused outright.
+thresholdkit's files (plugin data and case files) are plain data, so the loader refuses what
+plain data never needs, with a one-line message naming the file and the line:
+
+- anchors and aliases (no alias bombs);
+- explicit tags (``!!int abc``, ``!!python/object``): write plain values;
+- a key given twice in one mapping: the second would silently replace the first;
+- nesting deeper than 40 levels and files over 2 MiB.
+
+Dates and times stay strings (``2024-02-30`` is an id, not a date to reject or convert), and
+JSON, being YAML, gets the same checks.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from thresholdkit.model.errors import DataError
@@ -13,31 +23,84 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 
 
+@cache
+def plain_loader() -> Any:
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class PlainLoader(base):  # type: ignore[misc, valid-type]
+        """The safe loader, with dates and times left as strings."""
+
+    PlainLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    return PlainLoader
+
+
+def _where(event: Any) -> str:
+    mark = getattr(event, "start_mark", None)
+    return f" (line {mark.line + 1})" if mark is not None else ""
+
+
+def _check_events(text: str, name: str, loader: Any) -> None:
+    """Walk the event stream before building anything: aliases, tags, duplicate keys, depth."""
+    import yaml
+
+    # one frame per open collection: a set of keys seen for a mapping (None for a sequence),
+    # and whether the mapping expects a key next
+    frames: list[tuple[set[str] | None, list[bool]]] = []
+
+    def after_node() -> None:
+        if frames and frames[-1][0] is not None:
+            frames[-1][1][0] = not frames[-1][1][0]
+
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise DataError(f"{name}: YAML aliases (*name) are not allowed in thresholdkit files{_where(event)}")
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            tag = event.tag
+            if tag is not None and tag != "!" and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
+                raise DataError(
+                    f"{name}: YAML tags such as {tag.replace('tag:yaml.org,2002:', '!!')} are not allowed; "
+                    f"write plain values{_where(event)}"
+                )
+        if isinstance(event, yaml.ScalarEvent):
+            if frames and frames[-1][0] is not None and frames[-1][1][0]:
+                keys = frames[-1][0]
+                if event.value in keys:
+                    raise DataError(
+                        f"{name}: the key '{event.value[:60]}' is given twice in one mapping{_where(event)}; "
+                        "give each key once"
+                    )
+                keys.add(event.value)
+            after_node()
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(frames) >= MAX_DEPTH:
+                raise DataError(f"{name}: YAML nested deeper than {MAX_DEPTH} levels")
+            frames.append((set() if isinstance(event, yaml.MappingStartEvent) else None, [True]))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            frames.pop()
+            after_node()
+
+
 def parse(text: str, *, name: str) -> Any:
-    """Parse YAML text safely; raise DataError with a one-line message naming ``name``."""
+    """Parse YAML (or JSON) text strictly; raise DataError with a one-line message naming ``name``."""
     import yaml
 
     if len(text) > MAX_BYTES:
         raise DataError(f"{name}: file is larger than {MAX_BYTES // 1024} KiB; refusing to parse it")
-    loader_cls: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = plain_loader()
     try:
-        depth = 0
-        # Walk the event stream first: refuse aliases and excessive nesting before building.
-        for event in yaml.parse(text, Loader=loader_cls):
-            if isinstance(event, yaml.AliasEvent):
-                raise DataError(f"{name}: YAML aliases (*name) are not allowed in thresholdkit files")
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise DataError(f"{name}: YAML nested deeper than {MAX_DEPTH} levels")
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
+        _check_events(text, name, loader)
+        return yaml.load(text, Loader=loader)  # the loader is a subclass of the safe loader
     except yaml.YAMLError as exc:
         raise DataError(f"{name}: not valid YAML: {_one_line(exc)}") from None
-    try:
-        return yaml.load(text, Loader=loader_cls)  # loader_cls is CSafeLoader or SafeLoader
-    except yaml.YAMLError as exc:
-        raise DataError(f"{name}: not valid YAML: {_one_line(exc)}") from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        if "integer string conversion" in str(exc):
+            raise DataError(f"{name}: a number has more than 4300 digits; give a real value") from None
+        raise DataError(f"{name}: a value cannot be read: {' '.join(str(exc).split())[:120]}") from None
 
 
 def _one_line(exc: Exception) -> str:
