@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from thresholdkit.data.cells import csv_safe
+from thresholdkit.data.cells import csv_row
 
 _MD_ORDERED = re.compile(r"^\d+[.)]")
 FORMATS = ("table", "json", "yaml", "csv", "markdown")
@@ -97,15 +97,9 @@ def md_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Se
 
 
 def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for r in rows:
-        writer.writerow([csv_safe(cell(r.get(c))) for c in columns])
-    return buf.getvalue().rstrip("\n")
+    """A header and one line per row; every cell neutralised and quoted as it must be."""
+    lines = [csv_row(columns), *(csv_row([cell(r.get(c)) for c in columns]) for r in rows)]
+    return "".join(lines).rstrip("\n")
 
 
 class Doc:
