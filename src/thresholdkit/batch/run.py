@@ -41,7 +41,7 @@ def process_chunk(start: int, payload: Any, kind: str, fmt_out: str) -> tuple[by
         with open(path, "rb") as fh:
             fh.seek(offset)
             payload = fh.read(length)
-            if not payload.endswith(b"\n"):
+            if not payload.endswith((b"\n", b"\r")):
                 payload += b"\n"
         kind = "jsonl"
     items = batch.decode_chunk(start, payload) if kind == "jsonl" else payload
@@ -56,10 +56,16 @@ def process_chunk(start: int, payload: Any, kind: str, fmt_out: str) -> tuple[by
     return "".join(batch.encode_csv_row(r) for r in results).encode("utf-8"), counts
 
 
-def _line_blocks(source: IO[bytes], size: int = BLOCK) -> Iterator[tuple[int, int, bytes]]:
+def _line_blocks(source: IO[bytes], size: int | None = None) -> Iterator[tuple[int, int, bytes]]:
     """(number of the first record, byte offset, block) for blocks of whole lines of about ``size``
-    bytes; each block ends with a newline. Reading blocks rather than lines keeps the reading
-    process light, so that --jobs can scale."""
+    bytes. Reading blocks rather than lines keeps the reading process light, so that --jobs can
+    scale.
+
+    A line ends with LF, CRLF or a lone CR (a lone CR cannot occur inside valid JSON, whose
+    strings escape control characters), so every block ends at a line end and the record
+    numbers count lines the same way in every block, whatever the block size or --jobs.
+    """
+    size = size or BLOCK
     start, offset, rest, first = 1, 0, b"", True
     read = getattr(source, "read1", source.read)  # read1: what is there now (pipes, stdin) up to size
     while True:
@@ -73,14 +79,20 @@ def _line_blocks(source: IO[bytes], size: int = BLOCK) -> Iterator[tuple[int, in
                 yield start, offset, rest + b"\n"
             return
         block = rest + block
-        cut = block.rfind(b"\n") + 1
+        # the last line end we can be sure of: a CR as the block's last byte may be half a CRLF
+        cut = max(block.rfind(b"\n"), block.rfind(b"\r", 0, len(block) - 1)) + 1
         if cut == 0:
             rest = block
             continue
         yield start, offset, block[:cut]
-        start += block.count(b"\n", 0, cut)
+        start += count_lines(block, cut)
         offset += cut
         rest = block[cut:]
+
+
+def count_lines(block: bytes, end: int) -> int:
+    """Line ends (LF, CRLF or a lone CR) in ``block[:end]``."""
+    return block.count(b"\n", 0, end) + block.count(b"\r", 0, end) - block.count(b"\r\n", 0, end)
 
 
 def _jsonl_chunks(source: IO[bytes]) -> Iterator[tuple[int, Any, str]]:
