@@ -83,3 +83,47 @@ def test_same_key_in_different_mappings_is_fine():
     assert safeyaml.parse(text, name="x") == json.loads(
         '{"a": {"id": 1}, "b": {"id": 2}, "list": [{"id": 3}, {"id": 4}]}'
     )
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "args", "needle"),
+    [
+        ("SOURCE_DATE_EPOCH", "99999999999999999999", ("assess", "coventry", "-l", "2"), "SOURCE_DATE_EPOCH"),
+        ("SOURCE_DATE_EPOCH", "soon", ("areas",), "SOURCE_DATE_EPOCH"),
+        ("THRESHOLDKIT_MAX_AGE_YEARS", "1e400", ("areas",), "THRESHOLDKIT_MAX_AGE_YEARS"),
+        ("THRESHOLDKIT_MAX_AGE_YEARS", "-2", ("assess", "worcestershire", "-l", "2"), "THRESHOLDKIT_MAX_AGE_YEARS"),
+        ("THRESHOLDKIT_MAX_AGE_YEARS", "abc", ("areas",), "THRESHOLDKIT_MAX_AGE_YEARS"),
+    ],
+)
+def test_a_bad_environment_variable_is_named_in_one_line(run, monkeypatch, var, value, args, needle):
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry,worcestershire")
+    monkeypatch.setenv(var, value)
+    r = run(*args)
+    assert_one_line_error(r, 2)
+    assert needle in r.err
+
+
+def test_an_odd_columns_value_is_ignored(run, monkeypatch):
+    for value in ("abc", "-5", "", "99999999999999999999"):
+        monkeypatch.setenv("COLUMNS", value)
+        r = run("contacts", "coventry")
+        assert r.code == 0 and "Traceback" not in r.err, value
+
+
+def test_deeply_nested_or_huge_records_are_their_own_errors(run, tmp_path):
+    deep = '{"area": "coventry", "indicators": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    jsonl = tmp_path / "deep.jsonl"
+    jsonl.write_text(deep + "\n" + '{"area": "coventry", "level": 2}\n')
+    r = run("batch", str(jsonl))
+    rows = [json.loads(line) for line in r.out.splitlines()]
+    assert r.code == 4 and [row["record"] for row in rows] == [1, 2]
+    assert rows[0]["error"] and rows[1]["level"] == 2
+    big = tmp_path / "big.csv"
+    big.write_text("id,area,level\na,coventry," + "x" * (2 << 20) + "\nb,coventry,2\n")
+    r = run("batch", str(big))
+    rows = [json.loads(line) for line in r.out.splitlines()]
+    assert r.code == 4 and len(rows) == 2 and rows[0]["error"] and rows[1]["level"] == 2
+    cr = tmp_path / "cr.csv"
+    cr.write_bytes(b"id,area,level\ra,coventry,2\rb,coventry,4\r")
+    r = run("batch", str(cr))
+    assert r.code == 0 and [json.loads(line)["level"] for line in r.out.splitlines()] == [2, 4]

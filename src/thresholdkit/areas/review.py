@@ -10,24 +10,42 @@ DEFAULT_MAX_AGE_YEARS = 3
 
 def max_age_years() -> float:
     """How old an undated-for-review document may be: ``THRESHOLDKIT_MAX_AGE_YEARS`` (default 3)."""
+    import math
     import os
 
-    raw = os.environ.get("THRESHOLDKIT_MAX_AGE_YEARS", "")
+    from thresholdkit.model.errors import UsageError
+
+    raw = os.environ.get("THRESHOLDKIT_MAX_AGE_YEARS", "").strip()
+    if not raw:
+        return DEFAULT_MAX_AGE_YEARS
     try:
         value = float(raw)
     except ValueError:
-        return DEFAULT_MAX_AGE_YEARS
-    return value if value > 0 else DEFAULT_MAX_AGE_YEARS
+        value = math.nan
+    if not (0 < value <= 100):
+        raise UsageError(
+            f"THRESHOLDKIT_MAX_AGE_YEARS={raw[:30]!r} is not a number of years from 0 to 100, such as 3; "
+            "fix it or unset it"
+        )
+    return value
 
 
 def today() -> _dt.date:
     """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible output)."""
     import os
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
+    from thresholdkit.model.errors import UsageError
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return _dt.date.today()
+    try:
         return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC).date()
-    return _dt.date.today()
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={epoch[:30]!r} is not a time thresholdkit can use: give seconds since "
+            "1970-01-01 UTC, such as 1767225600, or unset it"
+        ) from None
 
 
 def _last_day(iso: str) -> _dt.date:

@@ -72,7 +72,8 @@ def text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: 
     try:
         total = os.get_terminal_size(sys.stdout.fileno()).columns
     except (OSError, ValueError, AttributeError):
-        total = int(os.environ.get("COLUMNS", "120") or 120)
+        raw = os.environ.get("COLUMNS", "")
+        total = int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 120  # an odd value is ignored
     fixed = sum(widths[:-1]) + 2 * (len(widths) - 1)
     last = max(30, total - fixed - 1)
     widths[-1] = min(widths[-1], last)
