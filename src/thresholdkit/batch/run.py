@@ -154,6 +154,8 @@ def run(
     source: IO[bytes], sink: IO[bytes], fmt_in: str, fmt_out: str, jobs: int = 1, progress: bool = False
 ) -> Summary:
     """Stream ``source`` to ``sink``. On an interrupt, stops and returns with ``interrupted`` set."""
+    global _ENGINE
+    _ENGINE = None  # each run sees the plugins and the allow-list as they are now
     summary = Summary()
     chunks = _jsonl_chunks(source) if fmt_in == "jsonl" else _item_chunks(batch.read_csv(source), CHUNK)
     if fmt_out == "csv":
