@@ -313,3 +313,24 @@ def test_any_slug_is_an_area_id_and_anything_else_is_refused():
     served = resolve(records)
     assert list(served) == ["good-one"]
     assert records[0].status == "failed" and "not a valid area id" in (records[0].error or "")
+
+
+def test_what_a_plugin_prints_never_reaches_stdout(run, fake_plugins, monkeypatch):
+    fake_plugins(
+        "chatty",
+        """
+        print("hello from chatty at import")
+        from thresholdkit.areas.hookspecs import hookimpl
+        class P:
+            @hookimpl
+            def thresholdkit_data_folder(self, area):
+                print("hello from a hook")
+                return None
+        plugin = P()
+        """,
+    )
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry,chatty")
+    for args in (("areas", "-f", "json"), ("compare", "contacts", "-f", "json"), ("plugins", "-f", "json")):
+        r = run(*args)
+        assert r.code == 0 and "hello" not in r.out
+        json.loads(r.out)  # still one clean JSON document

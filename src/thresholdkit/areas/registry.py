@@ -229,6 +229,14 @@ class Area:
         return result
 
 
+def _quiet_stdout() -> Any:
+    """While a plugin runs, what it prints goes to stderr: stdout carries only the command's output."""
+    import contextlib
+    import sys
+
+    return contextlib.redirect_stdout(sys.stderr)
+
+
 def _unavailable(area_id: str, reason: str) -> DataError:
     return DataError(f"area '{area_id}' is unavailable: {reason}")
 
@@ -413,7 +421,8 @@ class Registry:
             listing = ", ".join(known) if known else "none installed"
             raise UsageError(f"unknown area '{area_id}'{did_you_mean(area_id, known)}; installed: {listing}")
         try:
-            area = load_area(record)
+            with _quiet_stdout():
+                area = load_area(record)
         except DataError as exc:
             record.status, record.error = "failed", str(exc)
             self._errors[area_id] = _unavailable(area_id, str(exc))
@@ -430,7 +439,8 @@ class Registry:
             self.load_area(area_id)  # raises the right error
             return None
         try:
-            return data_folder(plugin_manager(record), record)
+            with _quiet_stdout():
+                return data_folder(plugin_manager(record), record)
         except DataError as exc:
             raise _unavailable(area_id, str(exc)) from None
 
