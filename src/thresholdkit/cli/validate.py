@@ -15,7 +15,8 @@ from thresholdkit.render.output import Result
 @click.option(
     "--sources",
     type=click.Path(file_okay=False),
-    help="Folder of the source texts (default: a shared/seeds folder nearby, or $THRESHOLDKIT_SOURCES).",
+    help="Folder of the source texts, searched alone (default: $THRESHOLDKIT_SOURCES, the plugin's own "
+    "source/ folder, then a shared/seeds folder nearby).",
 )
 @format_option
 def validate(target: str | None, sources: str | None, fmt: str) -> int:
