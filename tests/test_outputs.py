@@ -171,3 +171,14 @@ def test_site_refuses_a_folder_it_did_not_write(run, tmp_path, monkeypatch):
     assert "not written by thresholdkit" in r.err
     assert _site_files(mine) == {"notes.txt": b"mine"}
     assert run("site", "-o", str(tmp_path / "empty")).code == 0  # a new folder is fine
+
+
+def test_site_script_data_cannot_be_broken_out_of():
+    import json as _json
+
+    from thresholdkit.render.site import script_json
+
+    nasty = {"name": "Level <!--<script>alert(1)</script> & </script><script>x()</script>"}
+    text = script_json(nasty)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert _json.loads(text) == nasty

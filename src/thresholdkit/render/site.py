@@ -56,6 +56,13 @@ def _related(area: Area, areas: list[Area]) -> dict[str, list[dict[str, str]]]:
 MARKER = ".thresholdkit-site"
 
 
+def script_json(data: object) -> str:
+    """JSON safe inside an inline <script>: every '<', '>' and '&' is a JSON escape, so no text
+    ('</script>', '<!--<script>') can end the element or switch the script-data state."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def build(areas: list[Area], out_dir: str | os.PathLike[str]) -> list[Path]:
     """Write the site into ``out_dir`` in one step (built beside it, then moved into place); returns
     the pages written. ``out_dir`` must be new, empty, or a site written before."""
@@ -114,8 +121,7 @@ def _write(areas: list[Area], out: Path) -> list[Path]:
             "consent": consent,
             "errata": a.authority.get("errata", []),
             "domains": domains,
-            # '</' cannot end the script element early: escape it inside the JSON
-            "data_json": json.dumps(data, ensure_ascii=False).replace("</", "<\\/"),
+            "data_json": script_json(data),
             **common,
         }
         pages[out / a.id / "index.html"] = env.get_template("site/area.html.j2").render(**ctx)
