@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 FORMAT = "thresholdkit-cache-2"
@@ -63,14 +64,17 @@ def code_files() -> list[str]:
     ]
 
 
-def code_chunks() -> list[bytes]:
+@cache
+def code_chunks() -> tuple[bytes, ...]:
+    """What every key includes: the format, the version, and a digest of :func:`code_files`
+    (read once per process)."""
     from thresholdkit import __version__
 
-    out = [FORMAT.encode(), __version__.encode()]
+    parts = []
     for path in code_files():
         with open(path, "rb") as fh:
-            out.append(fh.read())
-    return out
+            parts.append(fh.read())
+    return (FORMAT.encode(), __version__.encode(), digest(parts).encode())
 
 
 def cache_dir() -> str | None:
