@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import ROOT, assert_one_line_error
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thresholdkit.areas.registry import Registry
+from thresholdkit.model.errors import UsageError
 from thresholdkit.rules.assess import assess
 
 COVENTRY = Registry.load().area("coventry")
@@ -16,13 +18,19 @@ ALL = COVENTRY.indicators()
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(ALL), min_size=1, max_size=8), st.one_of(st.none(), st.integers(1, 4)))
+@given(
+    st.lists(st.sampled_from(ALL), min_size=1, max_size=8, unique_by=lambda i: i.id),
+    st.one_of(st.none(), st.integers(1, 4)),
+)
 def test_level_is_never_below_the_highest_indicator(chosen, practitioner):
     result = assess(COVENTRY, [i.id for i in chosen], level=practitioner)
     top = max(i.level for i in chosen)
     assert result.level == max(top, practitioner or 0)
     assert (result.emergency is not None) == (result.level == 4)
     assert {i.id for i in result.indicators} == {i.id for i in chosen}
+    # naming an indicator twice is an error, never silently merged
+    with pytest.raises(UsageError, match="more than once"):
+        assess(COVENTRY, [i.id for i in chosen] + [chosen[0].id], level=practitioner)
 
 
 def test_level_4_leads_with_999_then_referral_line(run):

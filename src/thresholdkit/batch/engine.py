@@ -6,43 +6,85 @@ side). Each record is checked against a typed structure that mirrors ``schemas/c
 (plus ``id`` and ``area``), and every problem becomes that record's ``error``: nothing is
 dropped, nothing stops the run.
 
-The level rule is the one ``assess`` uses (the highest matched indicator, never lowered by a
-practitioner's level); ``tests/test_batch.py`` holds the two implementations together.
+What a case is comes from :mod:`thresholdkit.model.case`: the msgspec ``Facts`` struct and the
+CSV fact columns are built from its ``FACTS`` table, and ``CaseRecord`` uses its ranges
+(``tests/test_model.py`` holds the struct, the model and ``schemas/case.schema.json`` together).
+The level rule is the one ``assess`` uses, :func:`thresholdkit.rules.level.final_level`.
 """
 
 from __future__ import annotations
 
 import csv
-import io
+import re
 from collections.abc import Iterable, Iterator
-from typing import Annotated, Any, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import msgspec
 
 from thresholdkit.areas.registry import Registry
+from thresholdkit.model.case import CASE_FIELDS, FACTS, Field
 from thresholdkit.model.errors import NotPublishedError, ThresholdkitError, did_you_mean
+from thresholdkit.model.objects import LEVEL_MAX, LEVEL_MIN
 from thresholdkit.rules.cases import condition_holds
+from thresholdkit.rules.level import TOP_LEVEL, final_level
 
-TOP_LEVEL = 4
+if TYPE_CHECKING:
+    from thresholdkit.model.objects import Condition
+
 CSV_COLUMNS = ("id", "area", "level", "level_name", "indicators", "emergency", "error", "record")
-FACT_NAMES = ("age", "attendance_percent", "school_phase", "gestation_weeks", "homeless", "sexually_active")
+#: The longest CSV cell read (characters); a longer one makes that record an error.
+MAX_CSV_FIELD = 1 << 20
+FACT_NAMES = tuple(FACTS)
+_JSON_TYPES: dict[str, type] = {"integer": int, "number": float, "boolean": bool, "string": str}
 
 
-class Facts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    age: Annotated[int, msgspec.Meta(ge=0, le=25)] | None = None
-    attendance_percent: Annotated[float, msgspec.Meta(ge=0, le=100)] | None = None
-    school_phase: Literal["primary", "secondary"] | None = None
-    gestation_weeks: Annotated[int, msgspec.Meta(ge=0, le=45)] | None = None
-    homeless: bool | None = None
-    sexually_active: bool | None = None
+def msgspec_type(field: Field) -> Any:
+    """The msgspec type of one field of the case model (a scalar, with its range or values),
+    nullable: null means not given."""
+    kind: Any
+    if field.enum is not None:
+        kind = cast(Any, Literal)[field.enum]
+    else:
+        (name,) = field.types
+        kind = _JSON_TYPES[name]
+    meta: dict[str, Any] = {
+        k: v
+        for k, v in (("ge", field.minimum), ("le", field.maximum), ("min_length", field.min_length))
+        if v is not None
+    }
+    if meta:
+        kind = Annotated[kind, msgspec.Meta(**meta)]
+    return kind | None
+
+
+def facts_struct() -> type[msgspec.Struct]:
+    """The msgspec struct of a case's facts, built from :data:`thresholdkit.model.case.FACTS`."""
+    return msgspec.defstruct(
+        "Facts",
+        [(name, msgspec_type(field), None) for name, field in FACTS.items()],
+        forbid_unknown_fields=True,
+        omit_defaults=True,
+        module=__name__,
+    )
+
+
+if TYPE_CHECKING:
+    Facts = msgspec.Struct
+else:
+    Facts = facts_struct()
+
+_Name = Annotated[str, msgspec.Meta(min_length=1)]
 
 
 class CaseRecord(msgspec.Struct, forbid_unknown_fields=True):
+    """One input record: a case (:class:`thresholdkit.model.case.Case`), in which ``area`` is
+    required by the engine rather than the decoder (its absence is that record's error)."""
+
     id: str | int | None = None
-    area: str | None = None
-    set: str | None = None
-    indicators: list[str] = []
-    level: Annotated[int, msgspec.Meta(ge=1, le=4)] | None = None
+    area: _Name | None = None
+    set: _Name | None = None
+    indicators: list[_Name] | None = None
+    level: Annotated[int, msgspec.Meta(ge=LEVEL_MIN, le=LEVEL_MAX)] | None = None
     facts: Facts | None = None
 
 
@@ -72,7 +114,7 @@ class _AreaTable:
         self.id = area_id
         self.names = {lv["level"]: lv["name"] for lv in area.levels()}
         self.levels: dict[str, dict[str, int]] = {}
-        self.cond: dict[str, list[tuple[str, int, tuple[dict[str, Any], ...]]]] = {}
+        self.cond: dict[str, list[tuple[str, int, tuple[Condition, ...]]]] = {}
         self.published: dict[str, str | None] = {}
         for s in area.indicator_sets():
             try:
@@ -95,11 +137,17 @@ class Engine:
         self._tables: dict[str, _AreaTable | str] = {}
         self._known = self.registry.area_ids()
         self._messages: dict[tuple[str, str, str], str] = {}
+        #: The level rule, final_level, for every (highest indicator level, practitioner's level
+        #: or 0) that can occur, computed once by the rule itself: the hot path looks it up.
+        self._final = [
+            [final_level(top, p or None)[0] if top or p else 0 for p in range(LEVEL_MAX + 1)]
+            for top in range(LEVEL_MAX + 1)
+        ]
 
     def _table(self, area_id: str) -> _AreaTable | str:
         table = self._tables.get(area_id)
         if table is None:
-            if area_id not in self._known:
+            if area_id not in self._known and self.registry.record(area_id) is None:
                 table = f"unknown area '{area_id}'{did_you_mean(area_id, self._known)}"
             else:
                 try:
@@ -137,31 +185,40 @@ class Engine:
             return self._unpublished_or_unknown_set(rec, n, table, set_id)
         top = 0
         indicators = rec.indicators
-        for iid in indicators:
-            lv = levels.get(iid)
-            if lv is None:
-                return BatchResult(rec.id, area_id, None, None, [], False, self._unknown(table.id, set_id, iid), n)
-            if lv > top:
-                top = lv
-        matched = list(dict.fromkeys(indicators)) if len(indicators) > 1 else list(indicators)
+        if indicators:
+            for iid in indicators:
+                lv = levels.get(iid)
+                if lv is None:
+                    return BatchResult(rec.id, area_id, None, None, [], False, self._unknown(table.id, set_id, iid), n)
+                if lv > top:
+                    top = lv
+            if len(indicators) > 1:
+                matched = list(dict.fromkeys(indicators))
+                if len(matched) != len(indicators):
+                    return BatchResult(rec.id, area_id, None, None, [], False, _repeated(indicators), n)
+            else:
+                matched = list(indicators)
+        else:
+            matched = []
         if rec.facts is not None:
             facts = {k: v for k, v in msgspec.structs.asdict(rec.facts).items() if v is not None}
-            if facts:
+            if facts:  # null facts are not given
                 for iid, lv, conditions in table.cond[set_id]:
                     if iid not in matched and all(condition_holds(c, facts) for c in conditions):
                         matched.append(iid)
                         if lv > top:
                             top = lv
-            if top == 0 and rec.level is None:
-                return BatchResult(rec.id, area_id, None, None, [], False, "the record's facts match no indicator", n)
-        level = rec.level
-        if level is not None and level > top:
-            top = level
-        if top == 0:
+                if top == 0 and rec.level is None:
+                    return BatchResult(
+                        rec.id, area_id, None, None, [], False, "the record's facts match no indicator", n
+                    )
+        practitioner = rec.level
+        if top == 0 and practitioner is None:
             return BatchResult(
                 rec.id, area_id, None, None, [], False, "nothing to assess: give indicators, level or facts", n
             )
-        return BatchResult(rec.id, area_id, top, table.names[top], matched, top == TOP_LEVEL, None, n)
+        level = self._final[top][practitioner or 0]  # final_level(top, practitioner), looked up
+        return BatchResult(rec.id, area_id, level, table.names[level], matched, level == TOP_LEVEL, None, n)
 
     def _unpublished_or_unknown_set(self, rec: CaseRecord, n: int, table: _AreaTable, set_id: str) -> BatchResult:
         area_id = table.id
@@ -180,12 +237,20 @@ class Engine:
         message = table.published[set_id]
         if rec.indicators or rec.facts is not None or rec.level is None:
             return BatchResult(rec.id, area_id, None, None, [], False, message, n)
-        return BatchResult(rec.id, area_id, rec.level, table.names[rec.level], [], rec.level == TOP_LEVEL, None, n)
+        level = self._final[0][rec.level]
+        return BatchResult(rec.id, area_id, level, table.names[level], [], level == TOP_LEVEL, None, n)
+
+
+def _repeated(indicators: list[str]) -> str:
+    """The error for a record that names an indicator twice (the same words as ``assess``)."""
+    twice = next(i for n, i in enumerate(indicators) if i in indicators[:n])
+    return f"indicator '{twice}' is named more than once; name each indicator once"
 
 
 # --- reading ---------------------------------------------------------------------------
 
 _DECODER = msgspec.json.Decoder(CaseRecord)
+_SPACES_LINE = re.compile(rb"\n[ \t]+\n")  # a literal first byte: the regex engine skips ahead fast
 _ENCODER = msgspec.json.Encoder()
 
 
@@ -206,7 +271,7 @@ def _salvage(raw: bytes) -> tuple[Any, Any]:
     """The id and area of a malformed record, where they can still be read (for the error row)."""
     try:
         obj = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return None, None
     return (obj.get("id"), obj.get("area")) if isinstance(obj, dict) else (None, None)
 
@@ -218,12 +283,21 @@ def decode_chunk(start: int, blob: bytes) -> list[CaseRecord | BatchResult]:
     malformed or non-UTF-8 line) falls back to line by line, so every line still gets its own
     result or error.
     """
-    try:
-        recs: list[CaseRecord] = _DECODER.decode_lines(blob)
-        if len(recs) == blob.count(b"\n"):
-            return cast("list[CaseRecord | BatchResult]", recs)  # equal counts: no line was blank
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        pass
+    if b"\r" in blob:  # CRLF and lone CR end lines too
+        blob = blob.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if not blob.endswith(b"\n"):
+        blob += b"\n"
+    # msgspec's decode_lines skips blank lines and reads glued values ('{...}{...}') as two, so
+    # its count alone proves nothing: with no blank line, each of n lines holds at least one value,
+    # and n values for n lines then means exactly one value on each line.
+    blank = b"\n\n" in blob or blob.startswith((b"\n", b" ", b"\t")) or _SPACES_LINE.search(blob) is not None
+    if not blank:
+        try:
+            recs: list[CaseRecord] = _DECODER.decode_lines(blob)
+            if len(recs) == blob.count(b"\n"):
+                return cast("list[CaseRecord | BatchResult]", recs)
+        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+            pass
     out: list[CaseRecord | BatchResult] = []
     for i, raw in enumerate(blob.split(b"\n")[:-1]):
         n = start + i
@@ -238,13 +312,19 @@ def decode_chunk(start: int, blob: bytes) -> list[CaseRecord | BatchResult]:
 def decode_line(n: int, line: bytes) -> CaseRecord | BatchResult:
     try:
         return _DECODER.decode(line)
+    except RecursionError:
+        return _error(n, "malformed record: nested too deeply")
     except msgspec.ValidationError as exc:
         rec_id, area = _salvage(line)
         return _error(n, f"malformed record: {exc}", rec_id, area)
     except msgspec.DecodeError as exc:
         try:
             line.decode("utf-8")
-            message = f"not valid JSON: {exc}"
+            message = (
+                "more than one record on this line; put each record on a line of its own"
+                if "trailing characters" in str(exc)
+                else f"not valid JSON: {exc}"
+            )
         except UnicodeDecodeError:
             message = "not UTF-8 text"
         return _error(n, message)
@@ -255,17 +335,21 @@ _FALSE = {"false", "no", "0", "n"}
 
 
 def _csv_value(name: str, text: str) -> Any:
-    if name in ("age", "gestation_weeks", "level"):
+    """A CSV cell as the case model's type for the column (text for a string column)."""
+    field = FACTS.get(name) or CASE_FIELDS.get(name)
+    if field is None or "string" in field.types:
+        return text
+    if "integer" in field.types:
         try:
             return int(text)
         except ValueError:
             raise ValueError(f"'{name}' must be a whole number (got '{text}')") from None
-    if name == "attendance_percent":
+    if "number" in field.types:
         try:
             return float(text)
         except ValueError:
             raise ValueError(f"'{name}' must be a number (got '{text}')") from None
-    if name in ("homeless", "sexually_active"):
+    if "boolean" in field.types:
         low = text.lower()
         if low in _TRUE:
             return True
@@ -275,17 +359,28 @@ def _csv_value(name: str, text: str) -> Any:
     return text
 
 
-CSV_INPUT = ("id", "area", "set", "indicators", "level", *FACT_NAMES)
+CSV_INPUT = (*(name for name in CASE_FIELDS if name != "facts"), *FACT_NAMES)
 
 
 def read_csv(stream: Iterable[bytes]) -> Iterator[tuple[int, CaseRecord | BatchResult]]:
     """Records from CSV with a header row: id, area, set, indicators (';'-separated), level and facts."""
-    lines = (raw.decode("utf-8", "surrogateescape") for raw in stream)
+    lines: Iterable[str]
+    if hasattr(stream, "readable"):  # a file: LF, CRLF and lone CR all end a line
+        import io
+
+        lines = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")  # type: ignore[arg-type, type-var]
+    else:
+        lines = (raw.decode("utf-8", "surrogateescape") for raw in stream)
+    csv.field_size_limit(MAX_CSV_FIELD)
     reader = csv.reader(lines)
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except StopIteration:
         return
+    except csv.Error as exc:
+        from thresholdkit.model.errors import UsageError
+
+        raise UsageError(f"CSV header cannot be read: {exc}") from None
     unknown = [h for h in header if h not in CSV_INPUT]
     if unknown:
         from thresholdkit.model.errors import UsageError
@@ -299,7 +394,15 @@ def read_csv(stream: Iterable[bytes]) -> Iterator[tuple[int, CaseRecord | BatchR
 
         raise UsageError("CSV header: an 'area' column is required")
     n = 0
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a field over the limit, a stray quote: that record's error
+            n += 1
+            yield n, _error(n, f"malformed CSV record: {exc}")
+            continue
         n += 1
         rec_id = row[header.index("id")] if "id" in header and len(row) > header.index("id") else None
         if not any(cell.strip() for cell in row):
@@ -339,21 +442,20 @@ def encode_results(results: list[BatchResult]) -> bytes:
 
 
 def encode_csv_row(result: BatchResult) -> str:
-    from thresholdkit.data.cells import csv_safe
+    from thresholdkit.data.cells import csv_row
 
-    cells = [
-        "" if result.id is None else str(result.id),
-        result.area or "",
-        "" if result.level is None else str(result.level),
-        result.level_name or "",
-        ";".join(result.indicators),
-        "true" if result.emergency else "false",
-        result.error or "",
-        str(result.record),
-    ]
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow([csv_safe(c) for c in cells])
-    return buf.getvalue()
+    return csv_row(
+        [
+            "" if result.id is None else str(result.id),
+            result.area or "",
+            "" if result.level is None else str(result.level),
+            result.level_name or "",
+            ";".join(result.indicators),
+            "true" if result.emergency else "false",
+            result.error or "",
+            str(result.record),
+        ]
+    )
 
 
 def csv_header() -> str:

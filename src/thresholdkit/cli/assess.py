@@ -34,27 +34,21 @@ def assess(
     """
     from thresholdkit.model.objects import source_text
     from thresholdkit.render.views import assessment_doc
-    from thresholdkit.rules.assess import assess as run_assess
-    from thresholdkit.rules.cases import check_case, read_case_file
+    from thresholdkit.rules.assess import assess_case
+    from thresholdkit.rules.caseinput import merge_case
+    from thresholdkit.rules.cases import read_case_file
 
-    facts: dict[str, object] = {}
     ids = list(indicator_ids)
     if interactive:
         ids, level = _interactive(area, set_id or "main", ids, level)
+    file_case = None
+    where = "the case file"
     if case_file is not None:
-        case = check_case(read_case_file(case_file), where=case_file if case_file != "-" else "stdin")
-        if case.get("area") and case["area"].lower() != area.lower():
-            raise UsageError(f"the case file is for area '{case['area']}', not '{area}'")
-        ids += case.get("indicators") or []
-        facts = case.get("facts") or {}
-        if case.get("level") is not None:
-            if level is not None and level != case["level"]:
-                raise UsageError(f"--level {level} and the case file's level {case['level']} disagree")
-            level = case["level"]
-        if set_id is None:
-            set_id = case.get("set")
+        file_case = read_case_file(case_file)
+        where = case_file if case_file != "-" else "stdin"
     a = get_area(area)
-    result = run_assess(a, ids, set_id=set_id or "main", level=level, facts=facts)
+    case = merge_case(file_case, ids, level, set_id, area=a.id, where=where)
+    result = assess_case(a, case)
     data = result.to_dict()
     if result.emergency and fmt not in ("json", "yaml", "table", "markdown"):
         click.echo("EMERGENCY: if a child is in immediate danger call 999; then the area's referral line.", err=True)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from thresholdkit.areas.registry import Area
+from thresholdkit.model.case import check_case
 from thresholdkit.model.objects import DOMAINS, Indicator
+
+if TYPE_CHECKING:
+    from thresholdkit.model.case import Case
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -79,11 +83,13 @@ def walk(area: Area, ask: Ask, say: Say, set_id: str = "main") -> list[str]:
 
 
 def case_yaml(area_id: str, ids: list[str], level: int | None) -> str:
+    """The ticked case as a case file (checked, so that it reruns as saved)."""
     import yaml
 
-    case: dict[str, Any] = {"area": area_id, "indicators": ids}
+    case: Case = {"area": area_id, "indicators": ids}
     if level is not None:
         case["level"] = level
+    check_case(case, where="the ticked case")
     return "# Saved by thresholdkit assess --interactive; rerun with: thresholdkit assess AREA THIS_FILE\n" + str(
         yaml.safe_dump(case, sort_keys=False)
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import click
 
 from thresholdkit.cli.common import format_option, get_area, level_option, show
@@ -63,22 +65,17 @@ def indicators(area: str, level: int | None, domain: str | None, search: str | N
 def pathway(area: str, level: int | None, fmt: str) -> None:
     """What to do at each level: response, steps, forms, timescales, contacts, procedures."""
     from thresholdkit.render.views import pathway_doc
+    from thresholdkit.rules.documents import pathway_document
 
     a = get_area(area)
-    pw = a.pathway()
-    data = {
-        "area": a.id,
-        "levels": [lp for lp in pw["levels"] if level is None or lp["level"] == level],
-        "procedures": a.procedures(level),
-        "emergency": pw["emergency"],
-    }
+    data = pathway_document(a, level)
     rows = [{"level": lp["level"], "response": " ".join(q["text"] for q in lp["response"])} for lp in data["levels"]]
     show(
         Result(
             data=data,
             rows=rows,
             columns=["level", "response"],
-            doc=lambda: pathway_doc(a.name, data, a.levels(), a.contacts(), level),
+            doc=lambda: pathway_doc(a.name, cast("dict[str, Any]", data), a.levels(), a.contacts(), level),
         ),
         fmt,
     )
@@ -103,13 +100,13 @@ def contacts(area: str, role: str | None, at: str | None, now: bool, fmt: str) -
     a = get_area(area)
     result = select(a.contacts(), role=role, at=at, now=now)
     rows = contact_rows(result["contacts"])
-    if result.get("advice"):
-        adv = result["advice"]
+    adv = result["advice"]
+    if adv is not None:
         names = {c["id"]: c["name"] for c in a.contacts()}
         sys.stderr.write(f"At {adv['at']} ({adv['day']}): call " + " or ".join(names[c] for c in adv["call"]) + "\n")
         for reason in adv["reasons"]:
             sys.stderr.write(f"  - {reason}\n")
-    columns = ["id", "name", "role", *(["open"] if result.get("advice") else []), "phone", "email", "hours"]
+    columns = ["id", "name", "role", *(["open"] if adv is not None else []), "phone", "email", "hours"]
     show(Result(data=result["contacts"], rows=rows, columns=columns), fmt)
 
 
@@ -126,23 +123,22 @@ def consent(area: str, level: int, purpose: str | None, state: str | None, risk:
     """Consent guidance for a situation: the decision and what must be done, each with its wording."""
     from thresholdkit.model.objects import source_text
     from thresholdkit.render.views import consent_doc
-    from thresholdkit.rules.consent import evaluate
+    from thresholdkit.rules.documents import consent_document
 
     a = get_area(area)
-    result = evaluate(
-        a.consent_rules(),
-        level=level,
-        purpose=purpose.replace("-", "_") if purpose else None,
-        consent=state.replace("-", "_") if state else None,
-        risk_if_sought=risk,
-    )
-    result = {"area": a.id, **result, "disclaimer": "This supports, and does not replace, professional judgement."}
+    result = consent_document(a, level, purpose=purpose, consent=state, risk_if_sought=risk)
     rows = [
         {"id": r["id"], "decision": r["decision"], "text": r["text"], "source": source_text(r["source"])}
         for r in result["rules"]
     ]
     show(
-        Result(data=result, rows=rows, columns=["id", "decision", "text"], doc=lambda: consent_doc(a.name, result)), fmt
+        Result(
+            data=result,
+            rows=rows,
+            columns=["id", "decision", "text"],
+            doc=lambda: consent_doc(a.name, cast("dict[str, Any]", result)),
+        ),
+        fmt,
     )
 
 
@@ -152,19 +148,15 @@ def consent(area: str, level: int, purpose: str | None, state: str | None, risk:
 def about(area: str, fmt: str) -> None:
     """The source document: title, version, dates, review status, change log, errata and data notes."""
     from thresholdkit.render.views import about_doc
+    from thresholdkit.rules.documents import about_document
 
     a = get_area(area)
-    auth = a.authority
-    data = {
-        "area": a.id,
-        "authority": auth["authority"],
-        "document": a.document,
-        "review_warning": a.review_warning(),
-        "errata": auth.get("errata", []),
-        "plugin": {"distribution": a.record.dist, "version": a.record.version},
-    }
-    rows = [{"field": k, "value": v} for k, v in a.document.items() if k not in ("changes", "notes")]
-    show(Result(data=data, rows=rows, columns=["field", "value"], doc=lambda: about_doc(data)), fmt)
+    data = about_document(a)
+    rows = [{"field": k, "value": v} for k, v in data["document"].items() if k not in ("changes", "notes")]
+    show(
+        Result(data=data, rows=rows, columns=["field", "value"], doc=lambda: about_doc(cast("dict[str, Any]", data))),
+        fmt,
+    )
 
 
 @click.command()

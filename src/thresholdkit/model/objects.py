@@ -1,8 +1,176 @@
-"""Plain data objects returned by the library; ``to_dict()`` matches the JSON Schemas."""
+"""The library's public objects.
+
+- :class:`Indicator` and :class:`Assessment`: slotted plain classes, each with ``to_dict()``
+  matching the JSON Schemas (no dataclass compile at start-up).
+- The mappings the library returns, as ``typing.TypedDict`` classes: :class:`Level`,
+  :class:`Contact` (with :class:`Phone`, :class:`Hours`), :class:`LevelPathway`,
+  :class:`Procedure` (with :class:`Step`, :class:`Timescale`), :class:`EmergencyRoute`,
+  :class:`ConsentRules` and :class:`ConsentRule`, :class:`IndicatorSet`, :class:`Source`, and
+  the documents of the lookup commands, and a case's :class:`Case` and :class:`Facts` (whose
+  fields are defined in :mod:`thresholdkit.model.case`).
+
+The TypedDict classes are defined in :mod:`thresholdkit.model.shapes` and exported here. That
+module is imported only when one of its names is used at run time: annotations name them under
+``TYPE_CHECKING`` (with ``from __future__ import annotations``), so that importing this module,
+which every command does, creates none of them. ``from thresholdkit.model.objects import Level``
+works as usual.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from thresholdkit.model.shapes import (
+        AboutDocument,
+        AssessedPathway,
+        AssessmentDocument,
+        Authority,
+        Basis,
+        Case,
+        Condition,
+        ConsentAdvice,
+        ConsentDocument,
+        ConsentRule,
+        ConsentRules,
+        ConsentState,
+        ConsentWhen,
+        Contact,
+        ContactSelection,
+        ContactStatus,
+        Day,
+        Decision,
+        Document,
+        Domain,
+        Emergency,
+        EmergencyRoute,
+        Erratum,
+        FactName,
+        Facts,
+        Form,
+        Guidance,
+        GuidanceKind,
+        Hours,
+        IndicatorEntry,
+        IndicatorGroup,
+        IndicatorSet,
+        Level,
+        LevelDetail,
+        LevelPathway,
+        Note,
+        Op,
+        OpeningAdvice,
+        Pathway,
+        PathwayDocument,
+        Phone,
+        PhoneOption,
+        PluginInfo,
+        Procedure,
+        ProcedureKind,
+        Purpose,
+        Quote,
+        Role,
+        Source,
+        Step,
+        Timescale,
+        Unit,
+        Window,
+    )
+
+__all__ = [
+    "CONSENT_DISCLAIMER",
+    "DISCLAIMER",
+    "DOMAINS",
+    "LEVEL_COLOURS",
+    "LEVEL_MAX",
+    "LEVEL_MIN",
+    "SHAPES",
+    "TOP_LEVEL",
+    "AboutDocument",
+    "AssessedPathway",
+    "Assessment",
+    "AssessmentDocument",
+    "Authority",
+    "Basis",
+    "Case",
+    "Condition",
+    "ConsentAdvice",
+    "ConsentDocument",
+    "ConsentRule",
+    "ConsentRules",
+    "ConsentState",
+    "ConsentWhen",
+    "Contact",
+    "ContactSelection",
+    "ContactStatus",
+    "Day",
+    "Decision",
+    "Document",
+    "Domain",
+    "Emergency",
+    "EmergencyRoute",
+    "Erratum",
+    "FactName",
+    "Facts",
+    "Form",
+    "Guidance",
+    "GuidanceKind",
+    "Hours",
+    "Indicator",
+    "IndicatorEntry",
+    "IndicatorGroup",
+    "IndicatorSet",
+    "Level",
+    "LevelDetail",
+    "LevelPathway",
+    "Note",
+    "Op",
+    "OpeningAdvice",
+    "Pathway",
+    "PathwayDocument",
+    "Phone",
+    "PhoneOption",
+    "PluginInfo",
+    "Procedure",
+    "ProcedureKind",
+    "Purpose",
+    "Quote",
+    "Role",
+    "Source",
+    "Step",
+    "Timescale",
+    "Unit",
+    "Window",
+    "source_text",
+]
+
+#: The names this module exports from :mod:`thresholdkit.model.shapes` (loaded on first use).
+SHAPES = frozenset(__all__) - {
+    "CONSENT_DISCLAIMER",
+    "DISCLAIMER",
+    "DOMAINS",
+    "LEVEL_COLOURS",
+    "LEVEL_MAX",
+    "LEVEL_MIN",
+    "SHAPES",
+    "TOP_LEVEL",
+    "Assessment",
+    "Indicator",
+    "source_text",
+}
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        """The TypedDict classes, imported from :mod:`thresholdkit.model.shapes` on first use."""
+        if name in SHAPES:
+            from thresholdkit.model import shapes
+
+            value = getattr(shapes, name)
+            globals()[name] = value
+            return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 DOMAINS = {
     "developmental": "Child's developmental needs",
@@ -20,16 +188,39 @@ DISCLAIMER = (
     "and if a child is in immediate danger call 999."
 )
 
+#: The disclaimer of a consent document (``thresholdkit consent``).
+CONSENT_DISCLAIMER = "This supports, and does not replace, professional judgement."
 
-def source_text(source: dict[str, str] | None) -> str:
+#: The lowest and the highest level of need.
+LEVEL_MIN, LEVEL_MAX = 1, 4
+#: The top level of need (4): where an assessment leads with the emergency route.
+TOP_LEVEL = LEVEL_MAX
+
+
+def source_text(source: Source | None) -> str:
     """A source reference as one line: 'Section 9, Identifying Need table, ...'."""
     if not source:
         return ""
-    return ", ".join(source[k] for k in ("section", "table", "heading", "page") if source.get(k))
+    parts = (source.get("section"), source.get("table"), source.get("heading"), source.get("page"))
+    return ", ".join(p for p in parts if p)
 
 
 class Indicator:
-    """One indicator of need. A plain slotted class (no dataclass compile at start-up)."""
+    """One indicator of need, from the document's table of indicators (``Area.indicators()``).
+
+    - ``id``: stable slug, unique in the area; it does not encode the level.
+    - ``level``: the level (1-4) the document places it at.
+    - ``domain``: the Assessment Framework domain (``developmental``, ``parenting``,
+      ``family_environment``); ``domain_label`` and ``subdomain``: the document's own headings.
+    - ``text``: verbatim; ``source``: where it stands (a :class:`Source`).
+    - ``set``: the indicator set (``main``, or a named tool such as Telford's ``exploitation``).
+    - ``domain_uncertain`` and ``note``: the layout does not settle the domain, and why.
+    - ``conditions`` and ``condition_use``: printed thresholds as checkable conditions on a
+      case's facts (``sufficient``: facts alone match it; ``qualifies``: only when named).
+    - ``concepts`` and ``dimensions``: tags from the shared vocabulary.
+
+    A plain slotted class: no dataclass compile at start-up.
+    """
 
     __slots__ = (
         "concepts",
@@ -55,12 +246,12 @@ class Indicator:
         domain: str,
         domain_label: str,
         text: str,
-        source: dict[str, str],
+        source: Source,
         set: str = "main",
         subdomain: str | None = None,
         domain_uncertain: bool = False,
         note: str | None = None,
-        conditions: tuple[dict[str, Any], ...] = (),
+        conditions: tuple[Condition, ...] = (),
         concepts: tuple[str, ...] = (),
         condition_use: str = "sufficient",
         dimensions: tuple[str, ...] = (),
@@ -94,7 +285,25 @@ class Indicator:
 
 
 class Assessment:
-    """The result of assessing one case (a plain class: no dataclass compile at start-up)."""
+    """The result of assessing one case (:func:`thresholdkit.rules.assess.assess`).
+
+    - ``area``, ``area_name``, ``set``: what was assessed against.
+    - ``level`` (1-4), ``level_name`` (the local name), ``level_label`` (the heading as
+      printed): the highest level among the matched indicators, or the practitioner's own
+      level when that is higher; ``basis`` says which (``indicators`` or
+      ``practitioner_level``), ``practitioner_level`` what the practitioner gave.
+    - ``indicators``: the matched :class:`Indicator` objects, highest level first.
+    - ``emergency``: at the top level, the :class:`Emergency` route (999 first, then the
+      referral line); None below it.
+    - ``pathway``: the level's :class:`AssessedPathway` (with its procedures); ``contacts``:
+      the :class:`Contact` entries to use; ``consent``: the :class:`ConsentRule` entries that
+      apply at the level; ``guidance``: the document's words on deciding.
+    - ``warnings``: sentences to show; ``disclaimer``; ``document`` and ``versions``: what the
+      result is based on.
+
+    A plain class: no dataclass compile at start-up. ``to_dict()`` matches
+    ``schemas/assessment.schema.json``.
+    """
 
     def __init__(
         self,
@@ -105,14 +314,14 @@ class Assessment:
         level: int,
         level_name: str,
         level_label: str,
-        basis: str,
+        basis: Basis,
         indicators: list[Indicator],
-        emergency: dict[str, Any] | None,
-        pathway: dict[str, Any],
-        contacts: list[dict[str, Any]],
-        consent: list[dict[str, Any]],
-        guidance: list[dict[str, Any]],
-        document: dict[str, Any],
+        emergency: Emergency | None,
+        pathway: AssessedPathway,
+        contacts: list[Contact],
+        consent: list[ConsentRule],
+        guidance: list[Guidance],
+        document: AssessmentDocument,
         versions: dict[str, str | None],
         warnings: list[str] | None = None,
         practitioner_level: int | None = None,

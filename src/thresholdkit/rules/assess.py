@@ -1,24 +1,34 @@
-"""The assessment rule: the level is the highest level among the matched indicators.
+"""The assessment: a case's level (:func:`thresholdkit.rules.level.final_level`), and what the
+area's document says to do at that level.
 
-A practitioner's own level (``level``) may raise it, never lower it below a matched indicator.
+A practitioner's own level (``level``) may raise the level, never lower it below a matched
+indicator.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from thresholdkit import __version__
 from thresholdkit.areas.registry import Area
+from thresholdkit.model.case import check_facts
 from thresholdkit.model.errors import NotPublishedError, UsageError, did_you_mean
-from thresholdkit.model.objects import Assessment, Indicator
+from thresholdkit.model.objects import LEVEL_MAX, LEVEL_MIN, TOP_LEVEL, Assessment, Indicator
 from thresholdkit.rules.cases import condition_facts, condition_holds
 from thresholdkit.rules.consent import evaluate
+from thresholdkit.rules.level import final_level
 
-TOP_LEVEL = 4
+if TYPE_CHECKING:
+    from thresholdkit.model.case import Case, Facts
+    from thresholdkit.model.objects import AssessedPathway, Contact, Emergency, Guidance, Procedure
+
+__all__ = ["TOP_LEVEL", "assess", "assess_case", "contradicted", "emergency_route", "match_facts", "resolve_indicators"]
 
 
 def resolve_indicators(area: Area, ids: list[str], set_id: str = "main") -> list[Indicator]:
-    """The indicators named by ``ids``; an unknown id is an error with suggestions."""
+    """The indicators named by ``ids``, in order. An unknown id is an error with suggestions; an
+    id named twice is an error too (duplicated input is never silently merged)."""
     by_id = {i.id: i for i in area.indicators(set_id)}
     out: list[Indicator] = []
     for raw in ids:
@@ -29,12 +39,13 @@ def resolve_indicators(area: Area, ids: list[str], set_id: str = "main") -> list
                 f"list them with 'thresholdkit indicators {area.id}"
                 + (f" --set {set_id}'" if set_id != "main" else "'")
             )
-        if by_id[iid] not in out:
-            out.append(by_id[iid])
+        if by_id[iid] in out:
+            raise UsageError(f"indicator '{iid}' is named more than once; name each indicator once")
+        out.append(by_id[iid])
     return out
 
 
-def match_facts(area: Area, facts: dict[str, Any], set_id: str = "main") -> list[Indicator]:
+def match_facts(area: Area, facts: Mapping[str, Any], set_id: str = "main") -> list[Indicator]:
     """Indicators whose structured conditions all hold for the case's facts."""
     if not facts:
         return []
@@ -45,7 +56,7 @@ def match_facts(area: Area, facts: dict[str, Any], set_id: str = "main") -> list
     ]
 
 
-def contradicted(ind: Indicator, facts: dict[str, Any]) -> bool:
+def contradicted(ind: Indicator, facts: Mapping[str, Any]) -> bool:
     """A named indicator whose conditions the case's own facts (all given) do not meet."""
     if not ind.conditions or not facts:
         return False
@@ -53,14 +64,19 @@ def contradicted(ind: Indicator, facts: dict[str, Any]) -> bool:
     return needed <= set(facts) and not all(condition_holds(c, facts) for c in ind.conditions)
 
 
-def emergency_route(area: Area) -> dict[str, Any]:
+def _contact(area: Area, cid: str) -> Contact:
+    return cast("Contact", area.contact(cid))  # AREA-UNTYPED: redundant once Area.contact() returns Contact
+
+
+def emergency_route(area: Area) -> Emergency:
+    """The top level's emergency route: 999 first, then the area's referral line(s)."""
     em = area.pathway()["emergency"]
     return {
         "call": "999",
         "text": "If a child is in immediate danger, call 999 now; then use the area's referral line.",
         "statement": em["statement"],
-        "police": area.contact(em["police"]),
-        "referral": [area.contact(cid) for cid in em["referral"]],
+        "police": _contact(area, em["police"]),
+        "referral": [_contact(area, cid) for cid in em["referral"]],
     }
 
 
@@ -70,20 +86,24 @@ def assess(
     *,
     set_id: str = "main",
     level: int | None = None,
-    facts: dict[str, Any] | None = None,
+    facts: Mapping[str, Any] | None = None,
 ) -> Assessment:
-    """Assess a case in ``area``: by indicator ids, by structured facts, or by the practitioner's level."""
+    """Assess a case in ``area``: by indicator ids, by structured facts, or by the practitioner's level.
+
+    Unknown or repeated indicator ids, unknown facts, facts of the wrong type or out of range,
+    and a level outside 1-4 are errors (:class:`UsageError`).
+    """
     indicator_ids = indicator_ids or []
-    facts = facts or {}
-    if level is not None and not 1 <= level <= 4:
+    checked: Facts = check_facts(dict(facts), where="case") if facts else {}
+    if level is not None and (isinstance(level, bool) or not LEVEL_MIN <= level <= LEVEL_MAX):
         raise UsageError(f"--level must be 1, 2, 3 or 4 (got {level})")
-    if not indicator_ids and level is None and not facts:
+    if not indicator_ids and level is None and not checked:
         raise UsageError("nothing to assess: give --indicator ID, --level N or a case file")
     matched: list[Indicator] = []
-    if indicator_ids or facts:
+    if indicator_ids or checked:
         try:
             matched = resolve_indicators(area, indicator_ids, set_id)
-            for ind in match_facts(area, facts, set_id):
+            for ind in match_facts(area, checked, set_id):
                 if ind not in matched:
                     matched.append(ind)
         except NotPublishedError:
@@ -93,7 +113,7 @@ def assess(
         area.indicator_set(set_id)  # an unknown set is an error even with --level alone
     warnings: list[str] = []
     for ind in matched:
-        if ind.id in indicator_ids and contradicted(ind, facts):
+        if ind.id in indicator_ids and contradicted(ind, checked):
             warnings.append(
                 f"'{ind.id}' was named, but the case's facts do not meet its printed conditions; "
                 "it is kept (an assessment never drops a named indicator): check the facts."
@@ -106,8 +126,7 @@ def assess(
             f"The level you gave ({level}) is below the highest matched indicator ({top}); "
             f"level {top} is shown, because an assessment is never below its highest indicator."
         )
-    final = max(top, level or 0)
-    basis = "indicators" if top >= (level or 0) and matched else "practitioner_level"
+    final, basis = final_level(top, level)
     lv = area.level(final)
     review = area.review_warning()
     if review:
@@ -117,17 +136,19 @@ def assess(
             warnings.append(
                 f"The document's layout does not show the domain of '{ind.id}' for certain: {ind.note or ''}".strip()
             )
-    pathway = area.level_pathway(final)
-    pathway["procedures"] = area.procedures(final)
+    pathway = cast("AssessedPathway", area.level_pathway(final))  # AREA-UNTYPED: then {**lp, "procedures": ...}
+    pathway["procedures"] = cast("list[Procedure]", area.procedures(final))  # AREA-UNTYPED
     contact_ids = list(pathway.get("contacts", []))
     if final == TOP_LEVEL:
         for cid in area.pathway()["emergency"]["referral"]:
             if cid not in contact_ids:
                 contact_ids.append(cid)
-    contacts = [area.contact(cid) for cid in contact_ids]
+    contacts = [_contact(area, cid) for cid in contact_ids]
     consent = evaluate(area.consent_rules(), level=final)["rules"]
     guidance = [
-        g for g in area.guidance() if g.get("show_with_assess") and (not g.get("levels") or final in g["levels"])
+        g
+        for g in cast("list[Guidance]", area.guidance())  # AREA-UNTYPED
+        if g.get("show_with_assess") and (not g.get("levels") or final in g["levels"])
     ]
     doc = area.document
     return Assessment(
@@ -154,4 +175,19 @@ def assess(
         versions={"thresholdkit": __version__, "plugin": area.record.version},
         warnings=warnings,
         practitioner_level=level,
+    )
+
+
+def assess_case(area: Area, case: Case) -> Assessment:
+    """Assess a checked :class:`~thresholdkit.model.case.Case` (from
+    :func:`~thresholdkit.model.case.check_case` or :func:`~thresholdkit.rules.caseinput.merge_case`)
+    in ``area``. A case for another area is an error."""
+    if "area" in case and case["area"].lower() != area.id:
+        raise UsageError(f"the case is for area '{case['area']}', not '{area.id}'")
+    return assess(
+        area,
+        list(case.get("indicators", [])),
+        set_id=case.get("set", "main"),
+        level=case.get("level"),
+        facts=case.get("facts"),
     )

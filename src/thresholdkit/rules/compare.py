@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from thresholdkit.areas.registry import Area, Registry
 from thresholdkit.model.errors import NotPublishedError, UsageError, did_you_mean
 from thresholdkit.model.objects import Indicator
+
+if TYPE_CHECKING:
+    from thresholdkit.model.objects import Condition
 
 NOT_PUBLISHED = "not published in this document"
 
@@ -134,7 +137,7 @@ def _pairs(members: list[tuple[str, Indicator]]) -> list[tuple[tuple[str, Indica
 def _candidates(ind: Indicator) -> dict[str, set[Any]]:
     values: dict[str, set[Any]] = {}
 
-    def add(cond: dict[str, Any]) -> None:
+    def add(cond: Condition) -> None:
         if "any" in cond:
             for group in cond["any"]:
                 for c in group:

@@ -3,27 +3,37 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from thresholdkit.model.errors import UsageError, did_you_mean
 from thresholdkit.rules.hours import parse_when, status_at
+
+if TYPE_CHECKING:
+    from thresholdkit.model.objects import Contact, ContactSelection, ContactStatus
 
 ROLES = ("front_door", "mash", "out_of_hours", "early_help", "police", "helpline", "form", "policy", "website", "other")
 
 
 def select(
-    contacts: list[dict[str, Any]], role: str | None = None, at: str | None = None, now: bool = False
-) -> dict[str, Any]:
+    # Sequence[dict[str, Any]]: AREA-UNTYPED, accepted until Area.contacts() returns list[Contact]
+    contacts: Sequence[Contact] | Sequence[dict[str, Any]],
+    role: str | None = None,
+    at: str | None = None,
+    now: bool = False,
+) -> ContactSelection:
+    """The contacts with ``role`` (all when None); with ``at`` ('YYYY-MM-DD HH:MM') or ``now``,
+    each marked open, closed or unknown then, with the advice on which line to call."""
     if at and now:
         raise UsageError("give --at or --now, not both")
     when = parse_when(at) if at else (_dt.datetime.now() if now else None)
-    chosen = contacts
+    chosen = cast("Sequence[Contact]", contacts)  # AREA-UNTYPED
     if role:
         key = role.strip().lower().replace("-", "_")
         if key not in ROLES:
             raise UsageError(f"unknown role '{role}'{did_you_mean(key, ROLES)}; roles: {', '.join(ROLES)}")
-        chosen = [c for c in contacts if c["role"] == key]
-    out: dict[str, Any] = {"contacts": [dict(c) for c in chosen], "advice": None}
+        chosen = [c for c in chosen if c["role"] == key]
+    out: ContactSelection = {"contacts": [cast("ContactStatus", dict(c)) for c in chosen], "advice": None}
     if when is not None:
         advice = status_at(contacts, when)
         for c in out["contacts"]:
@@ -34,7 +44,8 @@ def select(
     return out
 
 
-def contact_rows(contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def contact_rows(contacts: Sequence[ContactStatus] | Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Flat rows for a table of contacts: phones with labels and menu options, hours as text."""
     rows = []
     for c in contacts:
         phones = [p["number"] + (f" ({p['label']})" if p.get("label") else "") for p in c.get("phone", [])]

@@ -7,7 +7,15 @@ nothing is assumed: the answer is ``None`` (unknown) with the reason.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from thresholdkit.model.objects import Contact, OpeningAdvice, Window
+
+    #: A contact as the data holds it. AREA-UNTYPED: ``dict[str, Any]`` is accepted until
+    #: ``Area.contacts()`` returns ``list[Contact]``; then this is ``Contact``.
+    ContactData = Contact | dict[str, Any]
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True))
@@ -19,12 +27,12 @@ def _minutes(hhmm: str) -> int:
     return int(h) * 60 + int(m)
 
 
-def _in_window(window: dict[str, Any], when: _dt.datetime, *, ignore_days: bool) -> bool:
+def _in_window(window: Window, when: _dt.datetime, *, ignore_days: bool) -> bool:
     start, end = _minutes(window["start"]), _minutes(window["end"])
     now = when.hour * 60 + when.minute
     today = DAYS[when.weekday()]
     yesterday = DAYS[(when.weekday() - 1) % 7]
-    days = window["days"]
+    days = window["days"] or ()  # None (days not printed) only ever with ignore_days
     if end > start:  # same day
         return (ignore_days or today in days) and start <= now < end
     # runs past midnight: [start, 24:00) on the day, [00:00, end) on the next day
@@ -34,7 +42,7 @@ def _in_window(window: dict[str, Any], when: _dt.datetime, *, ignore_days: bool)
 
 
 def is_open(
-    contact: dict[str, Any], by_id: dict[str, dict[str, Any]], when: _dt.datetime, _depth: int = 0
+    contact: ContactData, by_id: Mapping[str, ContactData], when: _dt.datetime, _depth: int = 0
 ) -> tuple[bool | None, str]:
     """(open, reason): True / False / None (unknown) at ``when``, with why."""
     hours = contact.get("hours")
@@ -64,7 +72,7 @@ def is_open(
     return inside, f"{contact['name']}: {word} on {DAY_NAMES[DAYS[when.weekday()]]} at {when:%H:%M} ({hours['text']})"
 
 
-def status_at(contacts: list[dict[str, Any]], when: _dt.datetime) -> dict[str, Any]:
+def status_at(contacts: Sequence[ContactData], when: _dt.datetime) -> OpeningAdvice:
     """Each contact's open state at ``when`` and the line(s) to call, with the reasons."""
     by_id = {c["id"]: c for c in contacts}
     states: dict[str, tuple[bool | None, str]] = {c["id"]: is_open(c, by_id, when) for c in contacts}
@@ -96,11 +104,7 @@ def status_at(contacts: list[dict[str, Any]], when: _dt.datetime) -> dict[str, A
         call = [c["id"] for c in lines]
         reasons.append("The document does not settle which line is open at this moment, so both are shown.")
         reasons += [states[c["id"]][1] for c in lines]
-    if any(
-        (c.get("hours") or {}).get("windows")
-        and (c.get("hours") or {}).get("bank_holidays", "not_printed") == "not_printed"
-        for c in lines
-    ):
+    if any(_bank_holidays_unprinted(c) for c in lines):
         reasons.append("The document does not say what happens on bank holidays.")
     return {
         "at": when.strftime("%Y-%m-%d %H:%M"),
@@ -110,6 +114,12 @@ def status_at(contacts: list[dict[str, Any]], when: _dt.datetime) -> dict[str, A
         "open": {cid: state for cid, (state, _) in states.items()},
         "why": {cid: why for cid, (_, why) in states.items()},
     }
+
+
+def _bank_holidays_unprinted(contact: ContactData) -> bool:
+    """The contact's hours give times, but the document does not say about bank holidays."""
+    hours = contact.get("hours")
+    return bool(hours and hours.get("windows") and hours.get("bank_holidays", "not_printed") == "not_printed")
 
 
 def parse_when(text: str) -> _dt.datetime:
