@@ -19,7 +19,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from thresholdkit.model.objects import Indicator
+    from thresholdkit.model.objects import (
+        ConsentRules,
+        Contact,
+        Document,
+        Guidance,
+        Indicator,
+        IndicatorSet,
+        Level,
+        LevelPathway,
+        Pathway,
+        Procedure,
+    )
 
 from thresholdkit.areas.discovery import PluginRecord
 from thresholdkit.areas.review import max_age_years, review_status, today
@@ -89,7 +100,7 @@ class Area:
         self.data = data
         self.data_folder = data_folder
         self.drafts = drafts or []
-        self._pathway: dict[str, Any] | None = None
+        self._pathway: Pathway | None = None
         self._cache: dict[str, Any] = {}
 
     def __repr__(self) -> str:
@@ -118,31 +129,31 @@ class Area:
         return str(self.authority["authority"]["name"])
 
     @property
-    def document(self) -> dict[str, Any]:
-        doc: dict[str, Any] = self.authority["document"]
+    def document(self) -> Document:
+        doc: Document = self.authority["document"]
         return doc
 
     def review_warning(self, today: _dt.date | None = None) -> str | None:
         return review_status(self.document, today)
 
-    def levels(self) -> list[dict[str, Any]]:
+    def levels(self) -> list[Level]:
         return sorted(self.authority["levels"], key=lambda lv: lv["level"])
 
-    def level(self, n: int) -> dict[str, Any]:
+    def level(self, n: int) -> Level:
         for lv in self.levels():
             if lv["level"] == n:
                 return lv
         raise UsageError(f"level must be 1, 2, 3 or 4 (got {n})")
 
-    def guidance(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self.authority.get("guidance") or []
+    def guidance(self) -> list[Guidance]:
+        result: list[Guidance] = self.authority.get("guidance") or []
         return result
 
-    def indicator_sets(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self.data["indicator_sets"]
+    def indicator_sets(self) -> list[IndicatorSet]:
+        result: list[IndicatorSet] = self.data["indicator_sets"]
         return result
 
-    def indicator_set(self, set_id: str = "main") -> dict[str, Any]:
+    def indicator_set(self, set_id: str = "main") -> IndicatorSet:
         sets = self.indicator_sets()
         for s in sets:
             if s["id"] == set_id:
@@ -160,10 +171,11 @@ class Area:
 
             s = self.indicator_set(set_id)
             if not s["published"]:
-                quotes = s.get("not_published") or [{"text": ""}]
+                quotes = s.get("not_published") or []
+                said = quotes[0]["text"] if quotes else ""
                 raise NotPublishedError(
                     f"{self.name}'s document ({self.document['title']}) publishes no indicators; "
-                    f"it says: \"{quotes[0]['text']}\". Use 'assess {self.id} --level N' with your own "
+                    f"it says: \"{said}\". Use 'assess {self.id} --level N' with your own "
                     f"judgement of the level (see 'thresholdkit about {self.id}')."
                 )
             out = []
@@ -191,41 +203,43 @@ class Area:
         result: list[Indicator] = self._cache[key]
         return result
 
-    def pathway(self) -> dict[str, Any]:
+    def pathway(self) -> Pathway:
         """``{"levels": [...], "procedures": [...], "emergency": {...}}``."""
         if self._pathway is None:
             pw = self.data["pathway"]
-            self._pathway = {
+            pathway: Pathway = {
                 "levels": pw["levels"],
                 "procedures": pw.get("procedures", []),
                 "emergency": self.data["emergency"],
             }
+            self._pathway = pathway
         return self._pathway
 
-    def level_pathway(self, n: int) -> dict[str, Any]:
+    def level_pathway(self, n: int) -> LevelPathway:
         for lp in self.pathway().get("levels", []):
             if lp["level"] == n:
-                return dict(lp)
+                return lp.copy()
+        # the tool's own words, not the document's: the document is silent here
         return {"level": n, "response": [], "note": "The document gives no pathway for this level."}
 
-    def procedures(self, level: int | None = None) -> list[dict[str, Any]]:
-        procs: list[dict[str, Any]] = self.pathway().get("procedures", [])
+    def procedures(self, level: int | None = None) -> list[Procedure]:
+        procs: list[Procedure] = self.pathway().get("procedures", [])
         if level is None:
             return procs
         return [p for p in procs if not p.get("levels") or level in p["levels"]]
 
-    def contacts(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self.data["contacts"]
+    def contacts(self) -> list[Contact]:
+        result: list[Contact] = self.data["contacts"]
         return result
 
-    def contact(self, cid: str) -> dict[str, Any]:
+    def contact(self, cid: str) -> Contact:
         for c in self.contacts():
             if c["id"] == cid:
                 return c
         raise DataError(f"area '{self.id}': unknown contact '{cid}'")
 
-    def consent_rules(self) -> dict[str, Any]:
-        result: dict[str, Any] = self.data["consent"]
+    def consent_rules(self) -> ConsentRules:
+        result: ConsentRules = self.data["consent"]
         return result
 
 

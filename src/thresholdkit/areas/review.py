@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from typing import Any
 
 DEFAULT_MAX_AGE_YEARS = 3
@@ -56,7 +57,7 @@ def _last_day(iso: str) -> _dt.date:
     return nxt - _dt.timedelta(days=1)
 
 
-def review_status(document: dict[str, Any], on: _dt.date | None = None) -> str | None:
+def review_status(document: Mapping[str, Any], on: _dt.date | None = None) -> str | None:
     """A warning when the guidance is past its printed review date or, where no review date is
     printed, older than the configured age; else None. An undated document cannot be judged."""
     on = on or today()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ class ConformanceError(AssertionError):
     """A plugin does not conform; the message lists every problem."""
 
 
-def _phone_problems(contacts: list[dict[str, Any]]) -> list[str]:
+def _phone_problems(contacts: Sequence[Mapping[str, Any]]) -> list[str]:
     try:
         import phonenumbers
     except ImportError:  # pragma: no cover - the test extra installs it

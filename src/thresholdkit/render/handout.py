@@ -7,6 +7,7 @@ from the guidance it teaches. Every text in it is the document's own, with its s
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from thresholdkit import __version__
@@ -23,7 +24,7 @@ def generated_on() -> str:
     return today().isoformat()
 
 
-def contact_view(c: dict[str, Any]) -> dict[str, Any]:
+def contact_view(c: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": c["name"],
         "district": c.get("district"),

@@ -8,7 +8,7 @@ indicator.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from thresholdkit import __version__
 from thresholdkit.areas.registry import Area
@@ -21,7 +21,7 @@ from thresholdkit.rules.level import final_level
 
 if TYPE_CHECKING:
     from thresholdkit.model.case import Case, Facts
-    from thresholdkit.model.objects import AssessedPathway, Contact, Emergency, Guidance, Procedure
+    from thresholdkit.model.objects import AssessedPathway, Contact, Emergency
 
 __all__ = ["TOP_LEVEL", "assess", "assess_case", "contradicted", "emergency_route", "match_facts", "resolve_indicators"]
 
@@ -65,7 +65,7 @@ def contradicted(ind: Indicator, facts: Mapping[str, Any]) -> bool:
 
 
 def _contact(area: Area, cid: str) -> Contact:
-    return cast("Contact", area.contact(cid))  # AREA-UNTYPED: redundant once Area.contact() returns Contact
+    return area.contact(cid)
 
 
 def emergency_route(area: Area) -> Emergency:
@@ -136,8 +136,7 @@ def assess(
             warnings.append(
                 f"The document's layout does not show the domain of '{ind.id}' for certain: {ind.note or ''}".strip()
             )
-    pathway = cast("AssessedPathway", area.level_pathway(final))  # AREA-UNTYPED: then {**lp, "procedures": ...}
-    pathway["procedures"] = cast("list[Procedure]", area.procedures(final))  # AREA-UNTYPED
+    pathway: AssessedPathway = {**area.level_pathway(final), "procedures": area.procedures(final)}
     contact_ids = list(pathway.get("contacts", []))
     if final == TOP_LEVEL:
         for cid in area.pathway()["emergency"]["referral"]:
@@ -147,7 +146,7 @@ def assess(
     consent = evaluate(area.consent_rules(), level=final)["rules"]
     guidance = [
         g
-        for g in cast("list[Guidance]", area.guidance())  # AREA-UNTYPED
+        for g in area.guidance()
         if g.get("show_with_assess") and (not g.get("levels") or final in g["levels"])
     ]
     doc = area.document

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from thresholdkit.model.errors import UsageError, did_you_mean
 
@@ -46,8 +46,7 @@ def _choice(kind: str, value: str | None, allowed: tuple[str, ...]) -> str | Non
 
 
 def evaluate(
-    # dict[str, Any]: AREA-UNTYPED, accepted until Area.consent_rules() returns ConsentRules
-    consent_data: ConsentRules | dict[str, Any],
+    consent_data: ConsentRules,
     level: int | None = None,
     purpose: str | None = None,
     consent: str | None = None,

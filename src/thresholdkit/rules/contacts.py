@@ -16,8 +16,7 @@ ROLES = ("front_door", "mash", "out_of_hours", "early_help", "police", "helpline
 
 
 def select(
-    # Sequence[dict[str, Any]]: AREA-UNTYPED, accepted until Area.contacts() returns list[Contact]
-    contacts: Sequence[Contact] | Sequence[dict[str, Any]],
+    contacts: Sequence[Contact],
     role: str | None = None,
     at: str | None = None,
     now: bool = False,
@@ -27,7 +26,7 @@ def select(
     if at and now:
         raise UsageError("give --at or --now, not both")
     when = parse_when(at) if at else (_dt.datetime.now() if now else None)
-    chosen = cast("Sequence[Contact]", contacts)  # AREA-UNTYPED
+    chosen = contacts
     if role:
         key = role.strip().lower().replace("-", "_")
         if key not in ROLES:

@@ -4,14 +4,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from thresholdkit.areas.registry import Area
 from thresholdkit.model.objects import CONSENT_DISCLAIMER
 from thresholdkit.rules.consent import evaluate
 
 if TYPE_CHECKING:
-    from thresholdkit.model.objects import AboutDocument, ConsentDocument, Document, PathwayDocument, Procedure
+    from thresholdkit.model.objects import AboutDocument, ConsentDocument, PathwayDocument
 
 __all__ = ["about_document", "consent_document", "pathway_document"]
 
@@ -26,7 +26,7 @@ def pathway_document(area: Area, level: int | None = None) -> PathwayDocument:
     return {
         "area": area.id,
         "levels": [lp for lp in pw["levels"] if level is None or lp["level"] == level],
-        "procedures": cast("list[Procedure]", area.procedures(level)),  # AREA-UNTYPED
+        "procedures": area.procedures(level),
         "emergency": pw["emergency"],
     }
 
@@ -54,7 +54,7 @@ def about_document(area: Area) -> AboutDocument:
     return {
         "area": area.id,
         "authority": auth["authority"],
-        "document": cast("Document", area.document),  # AREA-UNTYPED
+        "document": area.document,
         "review_warning": area.review_warning(),
         "errata": auth.get("errata", []),
         "plugin": {"distribution": area.record.dist, "version": area.record.version},

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from thresholdkit.model.objects import Contact, OpeningAdvice, Window
 
-    #: A contact as the data holds it. AREA-UNTYPED: ``dict[str, Any]`` is accepted until
-    #: ``Area.contacts()`` returns ``list[Contact]``; then this is ``Contact``.
-    ContactData = Contact | dict[str, Any]
+    #: A contact as the data holds it.
+    ContactData = Contact
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True))
