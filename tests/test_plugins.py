@@ -334,3 +334,42 @@ def test_what_a_plugin_prints_never_reaches_stdout(run, fake_plugins, monkeypatc
         r = run(*args)
         assert r.code == 0 and "hello" not in r.out
         json.loads(r.out)  # still one clean JSON document
+
+
+def test_a_draft_is_refused_then_marked_draft_when_allowed(run, tmp_path, monkeypatch):
+    import shutil
+
+    import yaml
+
+    site = tmp_path / "site"
+    shutil.copytree(COVENTRY_DATA, site / "draft_pkg" / "data")
+    authority = site / "draft_pkg" / "data" / "authority.yaml"
+    data = yaml.safe_load(authority.read_text())
+    data["authority"]["id"] = "draftshire"
+    data["levels"][3]["name"] = "TODO: local name of level 4"
+    authority.write_text(yaml.safe_dump(data, allow_unicode=True))
+    (site / "draft_pkg" / "__init__.py").write_text(
+        "from thresholdkit.areas.dataplugin import DataPlugin\nplugin = DataPlugin(__file__)\n"
+    )
+    (site / "draft-1.0.dist-info").mkdir()
+    (site / "draft-1.0.dist-info" / "entry_points.txt").write_text("[thresholdkit]\ndraftshire = draft_pkg:plugin\n")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry,draftshire")
+    rows = {row["id"]: row for row in json.loads(run("areas", "-f", "json").out)}
+    assert rows["draftshire"]["status"] == "draft" and "TODO" in rows["draftshire"]["reason"]
+    r = run("assess", "draftshire", "-l", "4", "-f", "json")
+    assert r.code == 1 and "is a draft" in r.err and "THRESHOLDKIT_ALLOW_DRAFTS=1" in r.err and r.out == ""
+    r = run("compare", "levels", "-f", "json")
+    assert r.code == 0 and "draftshire" not in r.out and "is a draft" in r.err
+    monkeypatch.setenv("THRESHOLDKIT_ALLOW_DRAFTS", "1")
+    r = run("assess", "draftshire", "-l", "4", "-f", "json")
+    assert r.code == 0 and json.loads(r.out)["warnings"][0].startswith("DRAFT:")
+    assert "DRAFT" in r.err
+
+
+def test_the_package_ships_py_typed():
+    from pathlib import Path as _Path
+
+    import thresholdkit
+
+    assert (_Path(thresholdkit.__file__).parent / "py.typed").is_file()

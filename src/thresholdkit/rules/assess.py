@@ -131,6 +131,9 @@ def assess(
     review = area.review_warning()
     if review:
         warnings.insert(0, review)
+    draft = area.draft_notice()
+    if draft:  # an unfinished plugin, used only because drafts were allowed
+        warnings.insert(0, draft)
     for ind in matched:
         if ind.domain_uncertain:
             warnings.append(
