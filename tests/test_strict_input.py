@@ -127,3 +127,49 @@ def test_deeply_nested_or_huge_records_are_their_own_errors(run, tmp_path):
     cr.write_bytes(b"id,area,level\ra,coventry,2\rb,coventry,4\r")
     r = run("batch", str(cr))
     assert r.code == 0 and [json.loads(line)["level"] for line in r.out.splitlines()] == [2, 4]
+
+
+def test_an_empty_at_is_an_error_not_ignored(run):
+    r = run("contacts", "coventry", "--at", "")
+    assert_one_line_error(r, 2)
+    assert "--at" in r.err
+
+
+@pytest.mark.parametrize("target", ["", "   "])
+def test_an_empty_output_path_is_refused(run, tmp_path, target):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"area": "coventry", "level": 2}\n')
+    r = run("batch", str(src), "-o", target)
+    assert_one_line_error(r, 2)
+    assert "output path is empty" in r.err
+
+
+def test_a_full_disk_is_a_one_line_error(run, tmp_path):
+    import os
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"area": "coventry", "level": 2}\n' * 50_000)
+    r = run("batch", str(src), "-o", "/dev/full")
+    assert_one_line_error(r, 2)
+    assert "No space left on device" in r.err
+    r = run("compare", "matrix", "-f", "html", "-o", "/dev/full")
+    assert_one_line_error(r, 2)
+
+
+def test_an_ascii_only_output_encoding_is_a_one_line_error(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "THRESHOLDKIT_PLUGINS": "herefordshire"}
+    r = subprocess.run(
+        [sys.executable, "-m", "thresholdkit", "levels", "herefordshire"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    lines = [line for line in r.stderr.splitlines() if line.strip()]
+    assert r.returncode == 2 and len(lines) == 1 and "PYTHONIOENCODING=utf-8" in lines[0], r.stderr

@@ -66,6 +66,11 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
             out.discard()
         else:
             out.commit()
+    except OSError as exc:  # writing the output: a full disk, a read-only file system, a closed pipe
+        out.discard()
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise UsageError(f"cannot write '{output}': {exc.strerror or exc}; the output was not written") from None
     except BaseException:
         out.discard()
         raise

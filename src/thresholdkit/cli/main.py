@@ -81,6 +81,14 @@ class ThresholdkitGroup(click.Group):
             sys.exit(130)
         except BrokenPipeError:
             sys.exit(EXIT_ERROR)
+        except UnicodeEncodeError as exc:
+            encoding = getattr(sys.stdout, "encoding", None) or exc.encoding
+            click.echo(
+                f"Error: the output encoding ({encoding}) cannot write the guidance's text; "
+                "set PYTHONIOENCODING=utf-8 (or a UTF-8 locale) and run again",
+                err=True,
+            )
+            sys.exit(EXIT_USAGE)
         except Exception as exc:
             if os.environ.get("THRESHOLDKIT_DEBUG"):
                 raise

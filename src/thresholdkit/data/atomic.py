@@ -41,6 +41,8 @@ class SafeOutput:
         self._fd_path: str | None = None
         if path == "-":
             return
+        if not path.strip():
+            raise UsageError("the output path is empty; give a file name, or '-' for standard output")
         try:
             st = os.stat(path)
         except FileNotFoundError:
@@ -154,7 +156,11 @@ def write_bytes(path: str, data: bytes) -> None:
     handle = out.open()
     try:
         handle.write(data)
+        handle.flush()
         out.commit()
+    except OSError as exc:  # a full disk, a read-only file system
+        out.discard()
+        raise UsageError(f"cannot write '{path}': {exc.strerror or exc}; nothing was written") from None
     except BaseException:
         out.discard()
         raise

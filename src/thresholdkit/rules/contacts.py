@@ -23,9 +23,9 @@ def select(
 ) -> ContactSelection:
     """The contacts with ``role`` (all when None); with ``at`` ('YYYY-MM-DD HH:MM') or ``now``,
     each marked open, closed or unknown then, with the advice on which line to call."""
-    if at and now:
+    if at is not None and now:
         raise UsageError("give --at or --now, not both")
-    when = parse_when(at) if at else (_dt.datetime.now() if now else None)
+    when = parse_when(at) if at is not None else (_dt.datetime.now() if now else None)
     chosen = contacts
     if role:
         key = role.strip().lower().replace("-", "_")
