@@ -250,17 +250,26 @@ def compare_model(areas: list[Area], level: int | None, concept: str | None) -> 
 
 
 def to_pdf(html: str, path: str) -> None:
-    """Print HTML to an A4 PDF with a real layout engine: WeasyPrint if installed, else Chromium."""
+    """Print HTML to an A4 PDF with a real layout engine: WeasyPrint if installed, else Chromium.
+
+    Chromium is run with no network: in a network namespace of its own where the system allows
+    one (``unshare -rn``), and always with every host name resolving to nothing, no proxy
+    lookups, no background services and no component updates. The page is a local file and
+    needs nothing else. The PDF is written with :func:`thresholdkit.data.atomic.write_bytes`.
+    """
     import shutil
     import subprocess
     import tempfile
 
+    from thresholdkit.data.atomic import SafeOutput, write_bytes
+
+    SafeOutput(path)  # refuse a bad output path (a folder, a missing folder) before any work
     try:
         import weasyprint  # type: ignore[import-not-found]
     except ImportError:
         weasyprint = None
     if weasyprint is not None:
-        weasyprint.HTML(string=html).write_pdf(path)
+        write_bytes(path, weasyprint.HTML(string=html).write_pdf())
         return
     browser = next((b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
     if browser is None:
@@ -274,15 +283,9 @@ def to_pdf(html: str, path: str) -> None:
             fh.write(html)
         out = os.path.join(tmp, "handout.pdf")
         cmd = [
+            *_no_network_prefix(),
             browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--no-pdf-header-footer",
+            *CHROMIUM_OFFLINE_ARGS,
             f"--user-data-dir={os.path.join(tmp, 'profile')}",
             f"--print-to-pdf={out}",
             f"file://{page}",
@@ -290,4 +293,46 @@ def to_pdf(html: str, path: str) -> None:
         done = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
         if done.returncode != 0 or not os.path.exists(out):
             raise UsageError(f"{browser} could not print the PDF (exit {done.returncode})")
-        shutil.move(out, path)
+        with open(out, "rb") as fh:
+            write_bytes(path, fh.read())
+
+
+#: Chromium switches for printing a local file with no network use at all.
+CHROMIUM_OFFLINE_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-pdf-header-footer",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--no-proxy-server",
+    "--dns-prefetch-disable",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-domain-reliability",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--disable-breakpad",
+    "--disable-client-side-phishing-detection",
+    "--metrics-recording-only",
+    "--no-pings",
+    "--disable-features=MediaRouter,OptimizationHints,NetworkServiceInProcess,DialMediaRouteProvider,"
+    "AutofillServerCommunication,Translate,InterestFeedContentSuggestions,CertificateTransparencyComponentUpdater",
+)
+
+
+def _no_network_prefix() -> list[str]:
+    """['unshare', '-rn'] where a new network namespace can be made here, else []."""
+    import shutil
+    import subprocess
+
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return []
+    try:
+        ok = subprocess.run([unshare, "-rn", "true"], capture_output=True, timeout=10, check=False).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        ok = False
+    return [unshare, "-rn"] if ok else []
