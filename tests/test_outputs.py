@@ -182,3 +182,29 @@ def test_site_script_data_cannot_be_broken_out_of():
     text = script_json(nasty)
     assert "<" not in text and ">" not in text and "&" not in text
     assert _json.loads(text) == nasty
+
+
+def test_workers_of_a_killed_batch_end_quietly(tmp_path):
+    big = tmp_path / "orphans.jsonl"
+    big.write_bytes(b'{"id": "c", "area": "coventry", "indicators": ["private-fostering"]}\n' * 1_500_000)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "thresholdkit", "batch", str(big), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(1 << 16)  # the workers are busy
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stdout.close()  # the pipe the workers' results went to is gone
+    err = proc.stderr.read().decode(errors="replace")  # EOF only once every worker has ended
+    assert "Traceback" not in err and "BrokenPipe" not in err, err[-500:]
+    left = [p for p in os.listdir("/proc") if p.isdigit() and str(big).encode() in _cmdline(p)]
+    assert left == []
+
+
+def _cmdline(pid: str) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

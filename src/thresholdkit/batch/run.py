@@ -189,11 +189,27 @@ def run(
 
 
 def _worker_init() -> None:
-    """Workers leave interruption to the parent: default SIGTERM (the pool's shutdown), no SIGINT."""
+    """Workers leave interruption to the parent: default SIGTERM (the pool's shutdown), no SIGINT.
+
+    A worker whose parent has gone (killed, or its output pipe closed) ends quietly: on Linux the
+    kernel sends it SIGTERM when the parent dies, and a write to a closed pipe ends it (default
+    SIGPIPE) instead of printing a BrokenPipeError traceback.
+    """
     import signal
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+            if os.getppid() == 1:  # the parent died before prctl: go now
+                os._exit(0)
+        except (OSError, AttributeError):
+            pass
 
 
 def _run_parallel(chunks: Iterator[tuple[int, Any, str]], fmt_out: str, jobs: int, emit: Any) -> None:
