@@ -173,3 +173,41 @@ def test_an_ascii_only_output_encoding_is_a_one_line_error(tmp_path):
     )
     lines = [line for line in r.stderr.splitlines() if line.strip()]
     assert r.returncode == 2 and len(lines) == 1 and "PYTHONIOENCODING=utf-8" in lines[0], r.stderr
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"area": "coventry", "level": 2, "level": 4}',
+        '{"area":"coventry","level":4,"level":1}',
+        '{"area": "coventry", "level" : 2, "level": 4}',
+        '{"area": "coventry", "indicators": ["non-mobile-child-injury"], "indicators": ["poor-supervision"]}',
+        '{"area": "coventry", "level": 1, "facts": {"age": 3, "age": 15}}',
+        '{"area": "coventry", "area": "telford", "level": 2}',
+    ],
+)
+def test_batch_refuses_a_key_given_twice_in_a_record(run, tmp_path, line):
+    src = tmp_path / "in.jsonl"
+    # the repeated-key record sits among ordinary ones, in one block, so the fast path sees it
+    ordinary = '{"area": "coventry", "level": 2}'
+    src.write_text("\n".join([ordinary] * 50 + [line] + [ordinary] * 50) + "\n")
+    r = run("batch", str(src))
+    rows = [json.loads(out) for out in r.out.splitlines()]
+    assert r.code == 4 and len(rows) == 101
+    assert "given twice" in rows[50]["error"] and rows[50]["level"] is None
+    assert all(row["error"] is None for n, row in enumerate(rows) if n != 50)
+
+
+def test_a_key_given_its_default_is_not_mistaken_for_a_repeat(run, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"area": "coventry", "level": 2, "indicators": [], "set": null}\n' * 3)
+    r = run("batch", str(src))
+    assert r.code == 0 and all(json.loads(x)["level"] == 2 for x in r.out.splitlines())
+
+
+def test_a_csv_header_with_a_column_twice_is_refused(run, tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("id,area,level,level\na,coventry,2,4\n")
+    r = run("batch", str(src))
+    assert_one_line_error(r, 2)
+    assert "'level' is given twice" in r.err

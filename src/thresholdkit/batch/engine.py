@@ -76,7 +76,7 @@ else:
 _Name = Annotated[str, msgspec.Meta(min_length=1)]
 
 
-class CaseRecord(msgspec.Struct, forbid_unknown_fields=True):
+class CaseRecord(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """One input record: a case (:class:`thresholdkit.model.case.Case`), in which ``area`` is
     required by the engine rather than the decoder (its absence is that record's error)."""
 
@@ -252,6 +252,7 @@ def _repeated(indicators: list[str]) -> str:
 _DECODER = msgspec.json.Decoder(CaseRecord)
 _SPACES_LINE = re.compile(rb"\n[ \t]+\n")  # a literal first byte: the regex engine skips ahead fast
 _ENCODER = msgspec.json.Encoder()
+_KEY_TOKEN = re.compile(rb'"\s*:')
 
 
 def _error(n: int, message: str, rec_id: Any = None, area: Any = None) -> BatchResult:
@@ -294,7 +295,7 @@ def decode_chunk(start: int, blob: bytes) -> list[CaseRecord | BatchResult]:
     if not blank:
         try:
             recs: list[CaseRecord] = _DECODER.decode_lines(blob)
-            if len(recs) == blob.count(b"\n"):
+            if len(recs) == blob.count(b"\n") and _no_repeated_keys(blob, recs):
                 return cast("list[CaseRecord | BatchResult]", recs)
         except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             pass
@@ -309,9 +310,56 @@ def decode_chunk(start: int, blob: bytes) -> list[CaseRecord | BatchResult]:
     return out
 
 
+def _key_tokens(blob: bytes) -> int:
+    """How many keys the JSON text gives (a string followed by ':'); never fewer than it has."""
+    if b'" ' not in blob and b'"\t' not in blob and b'"\r' not in blob:  # no space after any string
+        return blob.count(b'":')
+    return len(_KEY_TOKEN.findall(blob))
+
+
+def _no_repeated_keys(blob: bytes, recs: list[CaseRecord]) -> bool:
+    """True when no record gives a key twice (msgspec would keep the last silently).
+
+    The decoded records, re-encoded without their defaults, give each field at most once and
+    only fields that the input gave. So when the input holds no more key tokens than the
+    re-encoded records, no key was given twice. When it holds more (a repeated key, a key given
+    its default, or ':' inside a string), the caller checks line by line, exactly.
+    """
+    return _key_tokens(blob) == _ENCODER.encode(recs).count(b'":')
+
+
+def _repeated_key(line: bytes) -> str | None:
+    """The first key given twice in one object of the line (exact, with the stdlib parser)."""
+    import json
+
+    found: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen and not found:
+                found.append(key)
+            seen.add(key)
+        return dict(items)
+
+    try:
+        json.loads(line, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return None
+    return found[0] if found else None
+
+
 def decode_line(n: int, line: bytes) -> CaseRecord | BatchResult:
     try:
-        return _DECODER.decode(line)
+        rec = _DECODER.decode(line)
+        if not _no_repeated_keys(line, [rec]):
+            twice = _repeated_key(line)
+            if twice is not None:
+                rec_id, area = _salvage(line)
+                return _error(
+                    n, f"the key '{twice[:40]}' is given twice in this record; give each key once", rec_id, area
+                )
+        return rec
     except RecursionError:
         return _error(n, "malformed record: nested too deeply")
     except msgspec.ValidationError as exc:
@@ -381,6 +429,11 @@ def read_csv(stream: Iterable[bytes]) -> Iterator[tuple[int, CaseRecord | BatchR
         from thresholdkit.model.errors import UsageError
 
         raise UsageError(f"CSV header cannot be read: {exc}") from None
+    twice = next((h for n, h in enumerate(header) if h in header[:n]), None)
+    if twice is not None:
+        from thresholdkit.model.errors import UsageError
+
+        raise UsageError(f"CSV header: the column '{twice}' is given twice; give each column once")
     unknown = [h for h in header if h not in CSV_INPUT]
     if unknown:
         from thresholdkit.model.errors import UsageError
