@@ -378,3 +378,29 @@ def test_yaml_is_only_loaded_safely():
     loader = safeyaml.plain_loader()
     assert issubclass(loader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or issubclass(loader, yaml.SafeLoader)
     assert "python/object" not in str(loader.yaml_constructors)
+
+
+@FUZZ
+@given(st.integers(0, 2**32 - 1))
+def test_fuzz_nasty_batch_files(seed):
+    """Blank and glued lines, mixed line ends, BOMs, keys twice, CR/LF inside values, huge fields and
+    deep nesting: one result per line, numbered by line, each id on its own line."""
+    import random
+
+    import fuzzgen
+
+    data, ids = fuzzgen.batch_file(random.Random(seed), random.Random(seed).randint(1, 40))
+    TRIED["nasty batch records"] += fuzzgen.check_batch(data, ids)
+
+
+@FUZZ
+@given(st.integers(0, 2**32 - 1))
+def test_fuzz_nasty_case_files(tmp_path_factory, seed):
+    """Keys twice, YAML tags, dates, CR/LF in values, huge numbers and fields, deep nesting, glued
+    and blank lines: a result or one line of usage error, never a traceback."""
+    import random
+
+    import fuzzgen
+
+    TRIED["nasty case files"] += 1
+    fuzzgen.check_case_file(fuzzgen.case_file(random.Random(seed)), str(tmp_path_factory.mktemp("nasty")))
