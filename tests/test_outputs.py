@@ -70,6 +70,8 @@ def test_a_symlink_is_followed_and_kept(run, cases, tmp_path):
         ("batch", "{cases}", "-o", "{dir}"),
         ("compare", "matrix", "-f", "html", "-o", "{dir}"),
         ("handout", "coventry", "--level", "4", "-o", "{dir}"),
+        ("handout", "coventry", "--level", "4", "-f", "pdf", "-o", "{dir}"),
+        ("quiz", "telford", "-o", "{dir}"),
     ],
 )
 def test_a_folder_as_output_is_refused_and_left_alone(run, cases, tmp_path, args):
