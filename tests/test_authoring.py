@@ -80,7 +80,7 @@ def test_scaffold_filled_with_a_sample_conforms_and_assesses(run, tmp_path, monk
     out = json.loads(run("assess", "exampleshire", "-i", "suspected-nai", "-i", "good-attendance", "-f", "json").out)
     assert out["level"] == 4 and out["emergency"]["referral"][0]["phone"][0]["number"] == "0113 496 0000"
     r = run("contacts", "exampleshire", "--at", "2026-11-27 18:00", "-f", "json")
-    assert [c["name"] for c in json.loads(r.out) if c["call"]] == ["Emergency Duty Team"]
+    assert [c["name"] for c in json.loads(r.out)["contacts"] if c["call"]] == ["Emergency Duty Team"]
 
 
 def test_conformance_reports_a_bad_phone_number(tmp_path, monkeypatch, thresholdkit_conformance):

@@ -62,7 +62,7 @@ def test_contacts_localities_and_erratum():
 
 def test_no_hours_and_no_out_of_hours_line(run):
     r = run("contacts", "gloucestershire", "--at", "2026-11-24 22:00", "-f", "json")
-    rows = {c["id"]: c for c in json.loads(r.out)}
+    rows = {c["id"]: c for c in json.loads(r.out)["contacts"]}
     assert rows["mash"]["open"] is None and rows["mash"]["call"] is True
     assert "no separate out-of-hours line" in r.err
 

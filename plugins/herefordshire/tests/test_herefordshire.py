@@ -61,7 +61,7 @@ def test_level_4_assessment_leads_with_999_then_mash(run):
 
 def test_no_hours_printed_gives_both_lines_with_reason(run):
     r = run("contacts", "herefordshire", "--at", "2026-11-24 22:00", "-f", "json")
-    rows = {c["id"]: c for c in json.loads(r.out)}
+    rows = {c["id"]: c for c in json.loads(r.out)["contacts"]}
     called = {c["id"] for c in rows.values() if c.get("call")}
     assert len(called) == 2
     assert all(rows[c]["open"] is None for c in called)

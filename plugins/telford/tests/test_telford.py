@@ -96,12 +96,12 @@ def test_unborn_condition_qualifies_only_a_named_concern():
 
 def test_family_connect_days_not_printed(run):
     r = run("contacts", "telford", "--at", "2026-11-24 10:00", "-f", "json")
-    rows = {c["id"]: c for c in json.loads(r.out)}
+    rows = {c["id"]: c for c in json.loads(r.out)["contacts"]}
     called = [c for c in rows.values() if c.get("call")]
     assert {c["phone"][0]["number"] for c in called} == {"01952 385385", "01952 676500"}
     assert "not the days" in r.err
     r = run("contacts", "telford", "--at", "2026-11-24 22:00", "-f", "json")
-    called = [c for c in json.loads(r.out) if c.get("call")]
+    called = [c for c in json.loads(r.out)["contacts"] if c.get("call")]
     assert [c["phone"][0]["number"] for c in called] == ["01952 676500"]
 
 

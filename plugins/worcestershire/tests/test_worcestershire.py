@@ -57,7 +57,7 @@ def test_level_2_case(run):
 def _call(run, at):
     r = run("contacts", "worcestershire", "--at", at, "-f", "json")
     assert r.code == 0, r.err
-    rows = {c["id"]: c for c in json.loads(r.out)}
+    rows = {c["id"]: c for c in json.loads(r.out)["contacts"]}
     return {c["id"] for c in rows.values() if c.get("call")}, rows
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, cast
 
 import click
@@ -92,22 +93,30 @@ def pathway(area: str, level: int | None, fmt: str) -> None:
 @click.option("--now", is_flag=True, help="Say which line to call now (this machine's local time).")
 @format_option
 def contacts(area: str, role: str | None, at: str | None, now: bool, fmt: str) -> None:
-    """Whom to call, with hours; with --at or --now, which line is open then."""
-    import sys
+    """Whom to call, with hours; with --at or --now, which line to call then (UK time).
 
+    \b
+    --at takes UK time ('2026-12-25 14:00'), or ISO 8601 with an offset ('2026-07-03T15:45Z').
+    The advice (the lines in the order to try, and why) is part of every format's output.
+    """
+    from thresholdkit.render.output import Result, advice_block
     from thresholdkit.rules.contacts import contact_rows, select
 
     a = get_area(area)
     result = select(a.contacts(), role=role, at=at, now=now)
     rows = contact_rows(result["contacts"])
     adv = result["advice"]
-    if adv is not None:
-        names = {c["id"]: c["name"] for c in a.contacts()}
-        sys.stderr.write(f"At {adv['at']} ({adv['day']}): call " + " or ".join(names[c] for c in adv["call"]) + "\n")
-        for reason in adv["reasons"]:
-            sys.stderr.write(f"  - {reason}\n")
-    columns = ["id", "name", "role", *(["open"] if adv is not None else []), "phone", "email", "hours"]
-    show(Result(data=result["contacts"], rows=rows, columns=columns), fmt)
+    columns = ["id", "name", "role", *(["open", "call_order"] if adv is not None else []), "phone", "email", "hours"]
+    if adv is None:
+        show(Result(data=result["contacts"], rows=rows, columns=columns), fmt)
+        return
+    order = {cid: n for n, cid in enumerate(adv["call"], 1)}
+    for row in rows:
+        row["call_order"] = order.get(row["id"])
+    data = {"advice": adv, "contacts": result["contacts"]}
+    if fmt in ("table", "markdown"):
+        sys.stdout.write(advice_block(adv, markdown=fmt == "markdown") + "\n")
+    show(Result(data=data, rows=rows, columns=columns), fmt)
 
 
 @click.command()

@@ -338,14 +338,31 @@ class ContactStatus(Contact):
     call: NotRequired[bool]
 
 
+class CallLine(TypedDict):
+    """One line to try, in order: its contact ``id``, ``name``, ``phone`` numbers as printed, and
+    ``why`` it is offered then."""
+
+    id: str
+    name: str
+    phone: list[str]
+    why: str
+
+
 class OpeningAdvice(TypedDict):
-    """Which line to call at a moment: ``at`` (``YYYY-MM-DD HH:MM``) and ``day``; ``call``, the
-    contact ids to call; ``reasons``, why, each a sentence; ``open`` and ``why``, every
-    contact's state (True / False / None for unknown) and its reason, by contact id."""
+    """Which line to call at a moment, in UK time: ``at`` (``YYYY-MM-DD HH:MM``, UK local time),
+    ``time_zone`` (Europe/London with GMT or BST), ``utc_offset``, ``day``, and
+    ``bank_holiday`` (its name, or None); ``call``, the contact ids to call and ``lines``, the same
+    lines in the order to try them, each with its numbers and why; ``reasons``, why, each a
+    sentence (the document's wording, or a reading labelled as thresholdkit's); ``open`` and
+    ``why``, every contact's state (True / False / None for unknown) and its reason, by id."""
 
     at: str
+    time_zone: str
+    utc_offset: str
     day: str
+    bank_holiday: str | None
     call: list[str]
+    lines: list[CallLine]
     reasons: list[str]
     open: dict[str, bool | None]
     why: dict[str, str]

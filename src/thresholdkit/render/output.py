@@ -165,3 +165,15 @@ def render(result: Result, fmt: str) -> str:
 
 def emit(result: Result, fmt: str) -> None:
     sys.stdout.write(render(result, fmt) + "\n")
+
+
+def advice_block(advice: Any, *, markdown: bool = False) -> str:
+    """'Call now' as text: the UK time used, the lines in the order to try them, and why."""
+    holiday = f", {advice['bank_holiday']} (a bank holiday)" if advice.get("bank_holiday") else ""
+    head = f"Call now, at {advice['at']} {advice['time_zone'].split('(')[-1].rstrip(')')} ({advice['day']}{holiday}):"
+    lines = [f"**{head}**" if markdown else head]
+    for n, line in enumerate(advice["lines"], 1):
+        numbers = ", ".join(line["phone"]) or "no number printed"
+        lines.append(f"{n}. {line['name']}: {numbers}")
+    lines += [("- " if markdown else "  - ") + reason for reason in advice["reasons"]]
+    return "\n".join(lines) + "\n"

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from thresholdkit.model.errors import UsageError, did_you_mean
-from thresholdkit.rules.hours import parse_when, status_at
+from thresholdkit.rules.hours import parse_when, status_at, to_uk, uk_now
 
 if TYPE_CHECKING:
-    from thresholdkit.model.objects import Contact, ContactSelection, ContactStatus
+    from thresholdkit.model.objects import Contact, ContactSelection, ContactStatus, OpeningAdvice
 
 ROLES = ("front_door", "mash", "out_of_hours", "early_help", "police", "helpline", "form", "policy", "website", "other")
 
@@ -21,11 +21,12 @@ def select(
     at: str | None = None,
     now: bool = False,
 ) -> ContactSelection:
-    """The contacts with ``role`` (all when None); with ``at`` ('YYYY-MM-DD HH:MM') or ``now``,
-    each marked open, closed or unknown then, with the advice on which line to call."""
+    """The contacts with ``role`` (all when None); with ``at`` (UK time 'YYYY-MM-DD HH:MM', or ISO
+    8601 with an offset) or ``now`` (the time in the UK), each marked open, closed or unknown
+    then, with the advice on which line to call."""
     if at is not None and now:
         raise UsageError("give --at or --now, not both")
-    when = parse_when(at) if at is not None else (_dt.datetime.now() if now else None)
+    when = parse_when(at) if at is not None else (uk_now() if now else None)
     chosen = contacts
     if role:
         key = role.strip().lower().replace("-", "_")
@@ -62,3 +63,16 @@ def contact_rows(contacts: Sequence[ContactStatus] | Sequence[dict[str, Any]]) -
             row["open"] = {True: "open", False: "closed", None: "unknown"}[c["open"]]
         rows.append(row)
     return rows
+
+
+def contacts_at(contacts: Sequence[Contact], when: _dt.datetime | str | None = None) -> OpeningAdvice:
+    """Which line to call at ``when``: a datetime (naive: UK wall time; aware: converted to UK
+    time), a string as ``--at`` takes it, or None for now in the UK. The advice lists the lines in
+    the order to try them, with why."""
+    if when is None:
+        moment = uk_now()
+    elif isinstance(when, str):
+        moment = parse_when(when)
+    else:
+        moment = to_uk(when)
+    return status_at(contacts, moment)
