@@ -11,7 +11,8 @@ def _contacts(run, at):
     r = run("contacts", "coventry", "--at", at, "-f", "json")
     assert r.code == 0, r.err
     data = json.loads(r.out)
-    return {c["id"]: c for c in data["contacts"]}, " ".join([*data["advice"]["reasons"], *data["advice"]["why"].values()])
+    said = [*data["advice"]["reasons"], *data["advice"]["why"].values()]
+    return {c["id"]: c for c in data["contacts"]}, " ".join(said)
 
 
 def test_weekday_10am_front_door(run):
@@ -24,7 +25,7 @@ def test_weekday_10am_front_door(run):
 
 
 def test_weekday_10pm_duty_team(run):
-    rows, err = _contacts(run, "2026-11-24 22:00")
+    rows, _ = _contacts(run, "2026-11-24 22:00")
     assert rows["edt"]["open"] is True and rows["edt"]["call"] is True
     table = run("contacts", "coventry", "--at", "2026-11-24 22:00").out
     assert table.startswith("Call now, at 2026-11-24 22:00 GMT (Tuesday):\n1. Emergency Out of Hours Duty Team (EDT)")
