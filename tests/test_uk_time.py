@@ -210,3 +210,42 @@ def test_the_advice_is_in_every_format(run, fmt):
         assert "call_order" in r.out.splitlines()[0]
     else:
         assert "Christmas Day" in r.out
+
+
+def test_assess_says_whom_to_call_now(run):
+    from jsonschema import Draft202012Validator
+
+    from thresholdkit.data.schemas import load_schema
+
+    r = run("assess", "coventry", "-i", "non-mobile-child-injury", "--at", "2026-12-25 14:00", "-f", "json")
+    data = json.loads(r.out)
+    assert r.code == 0 and data["call_now"]["bank_holiday"] == "Christmas Day"
+    assert data["emergency"]["call"] == "999"  # 999 still leads
+    assert list(Draft202012Validator(load_schema("assessment")).iter_errors(data)) == []
+    table = run("assess", "coventry", "-l", "2", "--at", "2026-11-24 22:00").out
+    assert "Call now, at 2026-11-24 22:00 GMT (Tuesday):" in table
+    assert json.loads(run("assess", "coventry", "-l", "2", "-f", "json").out)["call_now"] is None
+
+
+def test_compare_contacts_by_role_lists_every_area(run, monkeypatch):
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry,gloucestershire")
+    rows = json.loads(run("compare", "contacts", "--role", "out-of-hours", "-f", "json").out)
+    assert {r["area"] for r in rows} == {"coventry", "gloucestershire"}
+    glos = [r for r in rows if r["area"] == "gloucestershire"]
+    assert glos == [
+        {
+            "area": "gloucestershire",
+            "id": None,
+            "name": "(the document prints no out-of-hours line)",
+            "role": "out_of_hours",
+            "phone": [],
+            "printed": False,
+        }
+    ]
+
+
+def test_the_api_gives_the_same_advice_as_the_cli(run):
+    from thresholdkit import api
+
+    cli = json.loads(run("contacts", "telford", "--at", "2026-04-06 11:00", "-f", "json").out)["advice"]
+    assert api.contacts_at(REG.area("telford").contacts(), "2026-04-06 11:00") == cli

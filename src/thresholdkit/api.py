@@ -46,6 +46,7 @@ from thresholdkit.rules.caseinput import merge_case
 from thresholdkit.rules.cases import read_case_file
 from thresholdkit.rules.compare import compare_concept, compare_levels, matrix, nearest
 from thresholdkit.rules.consent import evaluate as consent
+from thresholdkit.rules.contacts import contacts_at
 from thresholdkit.rules.documents import about_document, consent_document, pathway_document
 from thresholdkit.rules.level import final_level
 
@@ -88,6 +89,7 @@ __all__ = [
     "compare_levels",
     "consent",
     "consent_document",
+    "contacts_at",
     "final_level",
     "load",
     "matrix",

@@ -16,6 +16,8 @@ from thresholdkit.render.output import Result
 @click.option("--level", "-l", type=click.IntRange(1, 4), help="Your own professional judgement of the level.")
 @click.option("--set", "set_id", default=None, help="Named indicator set (default: main).")
 @click.option("--interactive", is_flag=True, help="Tick indicators domain by domain on this terminal.")
+@click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'", help="Also say which line to call at this UK time.")
+@click.option("--now", is_flag=True, help="Also say which line to call now (UK time).")
 @format_option
 def assess(
     area: str,
@@ -24,6 +26,8 @@ def assess(
     level: int | None,
     set_id: str | None,
     interactive: bool,
+    at: str | None,
+    now: bool,
     fmt: str,
 ) -> None:
     """Assess a case: the level, what to do, whom to call, consent, and the emergency route at the top level.
@@ -49,6 +53,10 @@ def assess(
     a = get_area(area)
     case = merge_case(file_case, ids, level, set_id, area=a.id, where=where)
     result = assess_case(a, case)
+    if at is not None or now:
+        from thresholdkit.rules.contacts import select
+
+        result.call_now = select(a.contacts(), at=at, now=now)["advice"]
     data = result.to_dict()
     if result.emergency and fmt not in ("json", "yaml", "table", "markdown"):
         click.echo("EMERGENCY: if a child is in immediate danger call 999; then the area's referral line.", err=True)
@@ -74,6 +82,10 @@ def assess(
         ),
         fmt,
     )
+    if result.call_now is not None and fmt in ("table", "markdown"):
+        from thresholdkit.render.output import advice_block
+
+        click.echo("\n" + advice_block(result.call_now, markdown=fmt == "markdown"), nl=False)
 
 
 def _interactive(area: str, set_id: str, ids: list[str], level: int | None) -> tuple[list[str], int | None]:

@@ -335,6 +335,8 @@ class Assessment:
         self.guidance, self.document, self.versions = guidance, document, versions
         self.warnings = warnings if warnings is not None else []
         self.practitioner_level, self.disclaimer = practitioner_level, disclaimer
+        #: Which line to call at a moment (``assess --at/--now``), else None.
+        self.call_now: OpeningAdvice | None = None
 
     def __repr__(self) -> str:
         return f"Assessment({self.area!r}, level={self.level})"
@@ -359,4 +361,5 @@ class Assessment:
             "disclaimer": self.disclaimer,
             "document": self.document,
             "versions": self.versions,
+            "call_now": self.call_now,
         }

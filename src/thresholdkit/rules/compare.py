@@ -270,6 +270,19 @@ def compare_contacts(areas: list[Area], role: str | None, at: str | None, now: b
         result = select(a.contacts(), role=role, at=at, now=now)
         for c in result["contacts"]:
             rows.append({"area": a.id, **c})
+        if role and not result["contacts"]:  # say so, rather than leave the area out
+            key = role.strip().lower().replace("-", "_")
+            rows.append(
+                {
+                    "area": a.id,
+                    "id": None,
+                    "name": f"(the document prints no {key.replace('_', '-')} line)",
+                    "role": key,
+                    "phone": [],
+                    "printed": False,
+                    **({"open": None, "call": False} if at is not None or now else {}),
+                }
+            )
     return rows
 
 
