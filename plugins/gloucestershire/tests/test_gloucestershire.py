@@ -64,7 +64,7 @@ def test_no_hours_and_no_out_of_hours_line(run):
     r = run("contacts", "gloucestershire", "--at", "2026-11-24 22:00", "-f", "json")
     rows = {c["id"]: c for c in json.loads(r.out)["contacts"]}
     assert rows["mash"]["open"] is None and rows["mash"]["call"] is True
-    assert "no separate out-of-hours line" in r.err
+    assert any("no separate out-of-hours line" in reason for reason in json.loads(r.out)["advice"]["reasons"])
 
 
 def test_step_down_timescales():

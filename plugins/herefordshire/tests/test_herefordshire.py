@@ -59,13 +59,18 @@ def test_level_4_assessment_leads_with_999_then_mash(run):
     assert block.index("999") < block.index("MASH")
 
 
-def test_no_hours_printed_gives_both_lines_with_reason(run):
+def test_office_hours_without_times_read_by_thresholdkit_and_labelled(run):
+    """The MASH takes calls 'during office hours', the EDT 'out of hours', and no times are
+    printed: a weekday night is out of office hours on any reading; 09:15 is where readings differ."""
     r = run("contacts", "herefordshire", "--at", "2026-11-24 22:00", "-f", "json")
+    advice = json.loads(r.out)["advice"]
+    assert advice["call"] == ["emergency-duty-team"]
+    assert any("thresholdkit's reading of 'office hours', not the document's" in x for x in advice["reasons"])
+    r = run("contacts", "herefordshire", "--at", "2026-11-24 09:15", "-f", "json")
     rows = {c["id"]: c for c in json.loads(r.out)["contacts"]}
     called = {c["id"] for c in rows.values() if c.get("call")}
-    assert len(called) == 2
+    assert called == {"mash", "emergency-duty-team"}
     assert all(rows[c]["open"] is None for c in called)
-    assert "not printed" in r.err
 
 
 def test_mash_email_erratum():

@@ -76,7 +76,14 @@ def pathway(area: str, level: int | None, fmt: str) -> None:
             data=data,
             rows=rows,
             columns=["level", "response"],
-            doc=lambda: pathway_doc(a.name, cast("dict[str, Any]", data), a.levels(), a.contacts(), level),
+            doc=lambda: pathway_doc(
+                a.name,
+                cast("dict[str, Any]", data),
+                a.levels(),
+                a.contacts(),
+                level,
+                document_date=a.document.get("date"),
+            ),
         ),
         fmt,
     )
@@ -108,8 +115,10 @@ def contacts(area: str, role: str | None, at: str | None, now: bool, fmt: str) -
     adv = result["advice"]
     columns = ["id", "name", "role", *(["open", "call_order"] if adv is not None else []), "phone", "email", "hours"]
     if adv is None:
+        _mark_direct_lines(rows, result["contacts"], a.document.get("date"))
         show(Result(data=result["contacts"], rows=rows, columns=columns), fmt)
         return
+    _mark_direct_lines(rows, result["contacts"], a.document.get("date"))
     order = {cid: n for n, cid in enumerate(adv["call"], 1)}
     for row in rows:
         row["call_order"] = order.get(row["id"])
@@ -201,3 +210,12 @@ def diff_cmd(area: str, old: str, fmt: str) -> None:
     if not changes:
         click.echo(f"No differences between {old} and the installed {a.id} data.", err=True)
     show(Result(data=changes, rows=changes, columns=["kind", "item", "detail"]), fmt)
+
+
+def _mark_direct_lines(rows: list[dict[str, Any]], contacts: Any, document_date: str | None) -> None:
+    """A direct number of a named post says so in its row: as printed then, it may have changed."""
+    from thresholdkit.rules.documents import direct_line_note, is_direct_line_of_post
+
+    for row, contact in zip(rows, contacts, strict=True):
+        if is_direct_line_of_post(contact):
+            row["name"] = f"{row['name']} [{direct_line_note(document_date)}]"

@@ -326,6 +326,7 @@ class Contact(TypedDict):
     hours: NotRequired[Hours]
     notes: NotRequired[list[Quote]]
     data_note: NotRequired[str]
+    kind: NotRequired[Literal["service_line", "direct_line_of_post"]]
 
 
 class ContactStatus(Contact):
@@ -471,6 +472,9 @@ class Emergency(TypedDict):
     statement: list[Quote]
     police: Contact
     referral: list[Contact]
+    text_by: NotRequired[str]
+    route: NotRequired[list[str]]
+    route_note: NotRequired[str]
 
 
 class Pathway(TypedDict):
@@ -545,6 +549,7 @@ class PathwayDocument(TypedDict):
     pathways (one level, or all), the ``procedures`` that apply, and the ``emergency`` route."""
 
     area: str
+    emergency_route: Emergency | None
     levels: list[LevelPathway]
     procedures: list[Procedure]
     emergency: EmergencyRoute

@@ -12,7 +12,9 @@ def quote_lines(quotes: list[dict[str, Any]]) -> list[str]:
     return [f"{q['text']}  [{source_text(q.get('source'))}]" for q in quotes]
 
 
-def contact_line(c: dict[str, Any], open_state: Any = "n/a") -> str:
+def contact_line(c: dict[str, Any], open_state: Any = "n/a", document_date: str | None = None) -> str:
+    """One contact on one line; a direct line of a post carries thresholdkit's note that it is
+    as printed on the document's date (``document_date``) and may have changed."""
     parts = [c["name"]]
     if c.get("district"):
         parts.append(f"({c['district']})")
@@ -29,7 +31,18 @@ def contact_line(c: dict[str, Any], open_state: Any = "n/a") -> str:
         parts.append(f"hours: {c['hours']['text']}")
     if open_state != "n/a":
         parts.append({True: "[OPEN now]", False: "[CLOSED now]", None: "[open or closed: not known]"}[open_state])
+    if c.get("kind") == "direct_line_of_post":
+        from thresholdkit.rules.documents import direct_line_note
+
+        parts.append(f"[{direct_line_note(document_date)}]")
     return " ".join(parts)
+
+
+def contact_lines(contacts: list[dict[str, Any]], document_date: str | None = None) -> list[str]:
+    """Contacts one a line: service lines first, then the direct lines of posts."""
+    from thresholdkit.rules.documents import service_lines_first
+
+    return [contact_line(c, document_date=document_date) for c in service_lines_first(contacts)]
 
 
 def timescale_line(t: dict[str, Any]) -> str:
@@ -38,7 +51,13 @@ def timescale_line(t: dict[str, Any]) -> str:
     return f'{t["applies_to"]}: {qty} {unit} ("{t["text"]}")  [{source_text(t.get("source"))}]'
 
 
-def pathway_blocks(doc: Doc, lp: dict[str, Any], contacts_by_id: dict[str, dict[str, Any]], prefix: str = "") -> None:
+def pathway_blocks(
+    doc: Doc,
+    lp: dict[str, Any],
+    contacts_by_id: dict[str, dict[str, Any]],
+    prefix: str = "",
+    document_date: str | None = None,
+) -> None:
     doc.add(f"{prefix}Response", quote_lines(lp.get("response", [])) or [lp.get("note", "")])
     doc.add(f"{prefix}Who leads", quote_lines(lp.get("lead", [])))
     doc.add(
@@ -50,7 +69,8 @@ def pathway_blocks(doc: Doc, lp: dict[str, Any], contacts_by_id: dict[str, dict[
     )
     doc.add(f"{prefix}Timescales", [timescale_line(t) for t in lp.get("timescales", [])])
     doc.add(
-        f"{prefix}Contacts", [contact_line(contacts_by_id[c]) for c in lp.get("contacts", []) if c in contacts_by_id]
+        f"{prefix}Contacts",
+        contact_lines([contacts_by_id[c] for c in lp.get("contacts", []) if c in contacts_by_id], document_date),
     )
     for proc in lp.get("procedures", []):
         lines = [f"{n}. {s['text']}  [{source_text(s['source'])}]" for n, s in enumerate(proc["steps"], 1)]
@@ -59,16 +79,25 @@ def pathway_blocks(doc: Doc, lp: dict[str, Any], contacts_by_id: dict[str, dict[
 
 
 def emergency_lines(em: dict[str, Any]) -> list[str]:
-    lines = [em["text"]]  # 999 itself; then the referral lines
-    lines += [contact_line(c) for c in em["referral"]]
-    lines += quote_lines(em["statement"])
+    """The emergency route as printed: 999 first, once, then each referral line once
+    (``route``, built by :func:`thresholdkit.rules.assess.emergency_route`), then
+    thresholdkit's note saying whose lines they are."""
+    lines = list(em.get("route") or [em["text"], *(contact_line(c) for c in em["referral"])])
+    if em.get("route_note"):
+        lines.append(em["route_note"])
     return lines
+
+
+def emergency_blocks(doc: Doc, em: dict[str, Any]) -> None:
+    """The route, then the document's own words on emergencies (verbatim, with sources)."""
+    doc.add("EMERGENCY ROUTE", emergency_lines(em))
+    doc.add("EMERGENCY ROUTE: the document's words", quote_lines(em.get("statement", [])))
 
 
 def assessment_doc(a: dict[str, Any]) -> Doc:
     doc = Doc(f"{a['area_name']}: Level {a['level']} - {a['level_name']}")
     if a.get("emergency"):
-        doc.add("EMERGENCY ROUTE", emergency_lines(a["emergency"]))
+        emergency_blocks(doc, a["emergency"])
     doc.add("Warnings", a.get("warnings", []))
     doc.add(
         "Matched indicators",
@@ -80,8 +109,9 @@ def assessment_doc(a: dict[str, Any]) -> Doc:
         or [f"None: level {a['practitioner_level']} is the practitioner's own judgement."],
     )
     by_id = {c["id"]: c for c in a["contacts"]}
-    pathway_blocks(doc, a["pathway"], by_id, prefix="What to do: ")
-    doc.add("Contacts", [contact_line(c) for c in a["contacts"]])
+    date = a["document"].get("date")
+    pathway_blocks(doc, a["pathway"], by_id, prefix="What to do: ", document_date=date)
+    doc.add("Contacts", contact_lines(a["contacts"], date))
     doc.add(
         "Consent",
         [f"[{r['decision'].replace('_', ' ')}] {r['text']}  [{source_text(r['source'])}]" for r in a["consent"]],
@@ -122,21 +152,29 @@ def pathway_doc(
     levels: list[dict[str, Any]],
     contacts: list[dict[str, Any]],
     only: int | None,
+    document_date: str | None = None,
 ) -> Doc:
     doc = Doc(f"{area_name}: pathway" + (f", level {only}" if only else ""))
+    if pathway.get("emergency_route"):
+        emergency_blocks(doc, pathway["emergency_route"])
     by_id = {c["id"]: c for c in contacts}
     names = {lv["level"]: lv["name"] for lv in levels}
     for lp in pathway["levels"]:
         if only and lp["level"] != only:
             continue
-        pathway_blocks(doc, lp, by_id, prefix=f"Level {lp['level']} ({names.get(lp['level'], '')}): ")
+        pathway_blocks(
+            doc, lp, by_id, prefix=f"Level {lp['level']} ({names.get(lp['level'], '')}): ", document_date=document_date
+        )
     for proc in pathway.get("procedures", []):
         if only and proc.get("levels") and only not in proc["levels"]:
             continue
         lines = [f"{n}. {s['text']}  [{source_text(s['source'])}]" for n, s in enumerate(proc["steps"], 1)]
         lines += [timescale_line(t) for t in proc.get("timescales", [])]
         lines += [f"Form: {f['name']}" for f in proc.get("forms", [])]
-        lines += [f"Contact: {contact_line(by_id[c])}" for c in proc.get("contacts", []) if c in by_id]
+        lines += [
+            f"Contact: {line}"
+            for line in contact_lines([by_id[c] for c in proc.get("contacts", []) if c in by_id], document_date)
+        ]
         doc.add(f"{proc['title']} ({proc['kind'].replace('_', ' ')})", lines)
     return doc
 

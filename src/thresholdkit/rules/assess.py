@@ -69,15 +69,79 @@ def _contact(area: Area, cid: str) -> Contact:
 
 
 def emergency_route(area: Area) -> Emergency:
-    """The top level's emergency route: 999 first, then the area's referral line(s)."""
+    """The top level's emergency route: 999 first, once, then the area's referral line(s).
+
+    ``call`` is ``"999"``; ``text`` is thresholdkit's own line for it (999 is the national
+    emergency number, which no document sets; ``text_by`` says whose line it is);
+    ``statement`` is the document's own words (verbatim); ``police`` and ``referral`` are the
+    contacts, resolved. ``route`` is the route as printed, line by line: ``text`` first, then
+    each referral line once: its name (district), its number(s) with a label only where the
+    label adds something the name does not say, its menu options once, its hours once and
+    only where they add something; no text is repeated. ``route_note`` is thresholdkit's note
+    saying so. ``assess`` and ``pathway`` print the same ``route``.
+    """
+    import re
+    from typing import cast
+
+    def words(text: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+    def adds(text: str, *already: str) -> bool:
+        """Whether ``text`` says something not already said in ``already``."""
+        own = words(text)
+        return bool(own) and not any(own in words(a) for a in already if a)
+
+    def referral_line(c: Contact) -> str:
+        name = c["name"]
+        head = name + (f" ({c['district']})" if c.get("district") and adds(c["district"], name) else "")
+        said = [name, c.get("district", "")]
+        options = c.get("options", [])
+        option_labels = {f"option {o['option']}" for o in options}
+        numbers = []
+        for p in c.get("phone", []):
+            label = p.get("label", "")
+            if label and words(label) not in {words(o) for o in option_labels} and adds(label, *said):
+                numbers.append(f"{p['number']} ({label})")
+                said.append(label)
+            else:
+                numbers.append(p["number"])
+        parts = [f"{head}: {', '.join(numbers)}" if numbers else head]
+        for o in options:  # a sentence naming the contact or its number is no menu text
+            repeats = any(words(x) in words(o["text"]) for x in [name, *(p["number"] for p in c.get("phone", []))])
+            if adds(o["text"], *said) and not repeats:
+                parts.append(f"option {o['option']}: {o['text']}")
+                said.append(o["text"])
+            else:
+                parts.append(f"option {o['option']}")
+        hours = c.get("hours")
+        if hours and adds(hours["text"], *said):
+            parts.append(f"hours: {hours['text']}")
+        return "; ".join(parts)
+
     em = area.pathway()["emergency"]
-    return {
-        "call": "999",
-        "text": "If a child is in immediate danger, call 999 now; then use the area's referral line.",
-        "statement": em["statement"],
-        "police": _contact(area, em["police"]),
-        "referral": [_contact(area, cid) for cid in em["referral"]],
-    }
+    text = "Call 999 now if a child is in immediate danger (the national emergency number)"
+    referral = [_contact(area, cid) for cid in em["referral"]]
+    route: list[str] = []
+    for line in [text, *(referral_line(c) for c in referral)]:
+        if line not in route:
+            route.append(line)
+    return cast(
+        "Emergency",
+        {
+            "call": "999",
+            "text": text,
+            "text_by": "thresholdkit",
+            "statement": em["statement"],
+            "police": _contact(area, em["police"]),
+            "referral": referral,
+            "route": route,
+            "route_note": (
+                "thresholdkit's note: the first line is thresholdkit's (the national emergency number, "
+                "which the document does not set); the lines after it are the document's referral "
+                "line(s): names, numbers, options and hours as printed, each said once."
+            ),
+        },
+    )
 
 
 def assess(

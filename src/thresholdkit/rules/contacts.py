@@ -27,7 +27,9 @@ def select(
     if at is not None and now:
         raise UsageError("give --at or --now, not both")
     when = parse_when(at) if at is not None else (uk_now() if now else None)
-    chosen = contacts
+    from thresholdkit.rules.documents import service_lines_first
+
+    chosen = service_lines_first(contacts)  # direct lines of named posts come after the service lines
     if role:
         key = role.strip().lower().replace("-", "_")
         if key not in ROLES:

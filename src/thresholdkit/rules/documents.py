@@ -4,31 +4,77 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from thresholdkit.areas.registry import Area
-from thresholdkit.model.objects import CONSENT_DISCLAIMER
+from thresholdkit.model.objects import CONSENT_DISCLAIMER, TOP_LEVEL
+from thresholdkit.rules.assess import emergency_route
 from thresholdkit.rules.consent import evaluate
 
 if TYPE_CHECKING:
     from thresholdkit.model.objects import AboutDocument, ConsentDocument, PathwayDocument
 
-__all__ = ["about_document", "consent_document", "pathway_document"]
+C = TypeVar("C", bound=Mapping[str, Any])
+
+__all__ = [
+    "DIRECT_LINE_OF_POST",
+    "about_document",
+    "consent_document",
+    "direct_line_note",
+    "is_direct_line_of_post",
+    "pathway_document",
+    "service_lines_first",
+]
+
+#: A contact's ``kind`` for the direct phone or mobile number of a named post (a district team
+#: leader, a coordinator) that the document prints beside a person's name; absent means a
+#: service line (``service_line``).
+DIRECT_LINE_OF_POST = "direct_line_of_post"
+
+
+def is_direct_line_of_post(contact: Mapping[str, Any]) -> bool:
+    """Whether ``contact`` is the direct line of a named post rather than a service line."""
+    return contact.get("kind") == DIRECT_LINE_OF_POST
+
+
+def direct_line_note(document_date: str | None) -> str:
+    """thresholdkit's note for a direct line of a post: the number is as printed on the
+    document's date (``document.date``; left out when not given) and may have changed."""
+    when = f" ({document_date})" if document_date else ""
+    return f"thresholdkit's note: direct number of a post, as printed in the document{when}; it may have changed."
+
+
+def service_lines_first(contacts: Iterable[C]) -> list[C]:
+    """``contacts`` with the service lines first and the direct lines of posts after them, each
+    group in its own order."""
+    items = list(contacts)
+    return [c for c in items if not is_direct_line_of_post(c)] + [c for c in items if is_direct_line_of_post(c)]
 
 
 def pathway_document(area: Area, level: int | None = None) -> PathwayDocument:
     """What to do at each level (or at ``level`` only): every level's pathway (response, lead,
     steps, forms, timescales, contact ids), the procedures that apply (all, or those for
-    ``level``), and the emergency route. A level outside 1-4 is an error."""
+    ``level``), and the emergency route. A level outside 1-4 is an error.
+
+    Where the top level (4) is shown (``level`` 4 or None), ``emergency_route`` comes first (None
+    for levels 1-3): the same resolved route that ``assess`` gives at level 4 (999 first, once, then the referral
+    lines; see :func:`thresholdkit.rules.assess.emergency_route`). ``emergency`` is the route as
+    the data holds it (contact ids)."""
     if level is not None:
         area.level(level)  # UsageError for a level that is not 1-4
     pw = area.pathway()
-    return {
-        "area": area.id,
-        "levels": [lp for lp in pw["levels"] if level is None or lp["level"] == level],
-        "procedures": area.procedures(level),
-        "emergency": pw["emergency"],
-    }
+    route = emergency_route(area) if level is None or level == TOP_LEVEL else None
+    return cast(
+        "PathwayDocument",
+        {
+            "area": area.id,
+            "emergency_route": route,
+            "levels": [lp for lp in pw["levels"] if level is None or lp["level"] == level],
+            "procedures": area.procedures(level),
+            "emergency": pw["emergency"],
+        },
+    )
 
 
 def consent_document(

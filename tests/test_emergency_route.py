@@ -1,0 +1,133 @@
+"""The level-4 emergency route, in every installed area: 999 first and once, then each referral
+line once, nothing said twice, and the same route from ``assess AREA -l 4`` and
+``pathway AREA --level 4`` in table, Markdown and JSON."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from thresholdkit.areas.registry import Registry
+
+REG = Registry.load()
+AREAS = REG.area_ids()
+HEADING = "EMERGENCY ROUTE"
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def table_route(out: str) -> list[str]:
+    """The lines of the EMERGENCY ROUTE block of a plain-text document, wrapped lines joined."""
+    lines = out.splitlines()
+    start = lines.index(HEADING) + 2  # the heading, then its underline
+    route: list[str] = []
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        if line.startswith("    ") and route:
+            route[-1] += " " + line.strip()
+        else:
+            route.append(line)
+    return route
+
+
+def markdown_route(out: str) -> list[str]:
+    lines = out.splitlines()
+    start = lines.index(f"## {HEADING}") + 1
+    route: list[str] = []
+    for line in lines[start:]:
+        if line.startswith("## "):
+            break
+        if line.startswith("- "):
+            route.append(re.sub(r"\\(.)", r"\1", line[2:]))
+    return route
+
+
+def json_route(out: str, key: str) -> dict[str, Any]:
+    em = json.loads(out)[key]
+    assert em is not None, f"no {key} at level 4"
+    return em
+
+
+def runs(run: Any, area_id: str, fmt: str) -> tuple[str, str]:
+    a = run("assess", area_id, "-l", "4", "-f", fmt)
+    p = run("pathway", area_id, "--level", "4", "-f", fmt)
+    if a.code != 0 or p.code != 0:
+        pytest.skip(f"{area_id} does not run: {a.err or p.err}")
+    return a.out, p.out
+
+
+def check_route(route: list[str], where: str) -> None:
+    assert route, f"{where}: no emergency route"
+    assert "999" in route[0], f"{where}: the route does not start with 999: {route[0]!r}"
+    assert "national emergency number" in route[0], f"{where}: 999 is not labelled as the national number"
+    assert sum(line.count("999") for line in route) == 1, f"{where}: 999 is given more than once: {route}"
+    assert len(set(route)) == len(route), f"{where}: a line is printed twice: {route}"
+    for line in route:
+        w = words(line)
+        grams = Counter(tuple(w[i : i + 4]) for i in range(len(w) - 3))
+        twice = [" ".join(g) for g, n in grams.items() if n > 1]
+        assert not twice, f"{where}: {line!r} says {twice} twice"
+
+
+@pytest.mark.parametrize("area_id", AREAS)
+def test_table_route_leads_with_999_once_and_is_the_same_in_assess_and_pathway(run, area_id):
+    a, p = runs(run, area_id, "table")
+    assert a.index(HEADING) < a.index("Matched indicators")
+    assert p.splitlines()[3] == HEADING, "pathway --level 4 does not lead with the emergency route"
+    check_route(table_route(a), f"{area_id} assess table")
+    check_route(table_route(p), f"{area_id} pathway table")
+    assert table_route(a) == table_route(p)
+
+
+@pytest.mark.parametrize("area_id", AREAS)
+def test_markdown_route_leads_with_999_once_and_is_the_same_in_assess_and_pathway(run, area_id):
+    a, p = runs(run, area_id, "markdown")
+    assert next(line for line in p.splitlines() if line.startswith("## ")) == f"## {HEADING}"
+    check_route(markdown_route(a), f"{area_id} assess markdown")
+    check_route(markdown_route(p), f"{area_id} pathway markdown")
+    assert markdown_route(a) == markdown_route(p)
+
+
+@pytest.mark.parametrize("area_id", AREAS)
+def test_json_route_leads_with_999_once_and_is_the_same_in_assess_and_pathway(run, area_id):
+    a, p = runs(run, area_id, "json")
+    em_a, em_p = json_route(a, "emergency"), json_route(p, "emergency_route")
+    assert em_a["call"] == "999" and em_a["text"] == em_a["route"][0]
+    assert em_a["text_by"] == "thresholdkit"  # 999 is the national number, not the document's
+    check_route(em_a["route"], f"{area_id} assess json")
+    assert em_a == em_p
+    # the keys of the structured route stay as they were
+    assert {"call", "text", "statement", "police", "referral"} <= set(em_a)
+    # the printed route is the JSON route
+    table_a, _ = runs(run, area_id, "table")
+    printed = table_route(table_a)
+    assert [words(line) for line in printed[: len(em_a["route"])]] == [words(line) for line in em_a["route"]]
+
+
+@pytest.mark.parametrize("area_id", AREAS)
+def test_no_contact_is_named_by_its_bare_number(run, area_id):
+    a, _ = runs(run, area_id, "json")
+    em = json_route(a, "emergency")
+    contacts = [em["police"], *em["referral"], *json.loads(a)["contacts"]]
+    with contextlib.suppress(Exception):  # an area whose contacts fail to load is reported by its own tests
+        contacts += REG.area(area_id).contacts()
+    for c in contacts:
+        numbers = {"".join(words(p["number"])) for p in c.get("phone", [])}
+        assert "".join(words(c["name"])) not in numbers, f"{area_id}: contact {c['id']} is named {c['name']!r}"
+
+
+def test_pathway_below_level_4_has_no_route(run):
+    for area_id in AREAS:
+        p = run("pathway", area_id, "--level", "3", "-f", "json")
+        if p.code != 0:
+            continue
+        assert json.loads(p.out)["emergency_route"] is None
+        assert HEADING not in run("pathway", area_id, "--level", "3").out
