@@ -454,3 +454,38 @@ def test_level_is_the_highest_of_the_indicators_and_the_practitioner(indicator_s
     practitioner = data.draw(st.one_of(st.none(), st.integers(1, 4)))
     result = assess(area, [i for i, _ in chosen], set_id=set_id, level=practitioner)
     assert result.level == max(max(level for _, level in chosen), practitioner or 0)
+
+
+def _fact_values(field) -> st.SearchStrategy:
+    if field.enum is not None:
+        return st.sampled_from(list(field.enum))
+    if "boolean" in field.types:
+        return st.booleans()
+    if "integer" in field.types:
+        return st.integers(int(field.minimum or 0), int(field.maximum if field.maximum is not None else 100))
+    return st.floats(float(field.minimum or 0), float(field.maximum if field.maximum is not None else 100))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_level_rule_with_facts_in_every_area_and_set(indicator_sets, data):
+    """With facts too: the level is the highest of every indicator matched (named or met by the
+    facts) and the practitioner's level, and never below a named indicator."""
+    from thresholdkit.model.case import FACTS
+    from thresholdkit.rules.assess import assess
+
+    area, set_id, indicators = data.draw(st.sampled_from(indicator_sets))
+    chosen = data.draw(st.lists(st.sampled_from(indicators), max_size=4, unique_by=lambda i: i[0]))
+    names = data.draw(st.lists(st.sampled_from(sorted(FACTS)), max_size=4, unique=True))
+    facts = {n: data.draw(_fact_values(FACTS[n])) for n in names}
+    practitioner = data.draw(st.one_of(st.none(), st.integers(1, 4)))
+    if not chosen and not facts and practitioner is None:
+        practitioner = 1
+    try:
+        result = assess(area, [i for i, _ in chosen], set_id=set_id, level=practitioner, facts=facts)
+    except Exception as exc:  # facts that match nothing, with nothing else given, are refused
+        assert not chosen and practitioner is None, exc
+        return
+    matched = [i.level for i in result.indicators]
+    assert result.level == max([*matched, practitioner or 0])
+    assert result.level >= max([level for _, level in chosen], default=0)
