@@ -208,12 +208,24 @@ def load_entry_point(ep: PluginRecord) -> Any:
 
 
 def new_manager() -> Any:
-    """A plugin manager with thresholdkit's hook specifications (one per area)."""
+    """A plugin manager with thresholdkit's hook specifications (one per area).
+
+    It looks only at attributes named ``thresholdkit_*`` (pluggy's documented override points
+    ``parse_hookimpl_opts`` and ``parse_hookspec_opts``): every hook is so prefixed, and pluggy's
+    static inspection of every other attribute was most of the cost of registering a plugin.
+    """
     import pluggy
 
     from thresholdkit.areas import hookspecs
 
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    class Manager(pluggy.PluginManager):
+        def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+            return super().parse_hookimpl_opts(plugin, name) if name.startswith(PREFIX) else None
+
+        def parse_hookspec_opts(self, module_or_class: Any, name: str) -> Any:
+            return super().parse_hookspec_opts(module_or_class, name) if name.startswith(PREFIX) else None
+
+    pm = Manager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     if os.environ.get(ENV_TRACE):
         trace(pm)
@@ -232,6 +244,7 @@ def register(record: PluginRecord, obj: Any) -> Any:
 
 
 ENV_TRACE = "THRESHOLDKIT_TRACE"
+PREFIX = "thresholdkit_"
 
 
 def trace(pm: Any) -> None:

@@ -214,7 +214,7 @@ def diff_cmd(area: str, old: str, fmt: str) -> None:
 
 def _mark_direct_lines(rows: list[dict[str, Any]], contacts: Any, document_date: str | None) -> None:
     """A direct number of a named post says so in its row: as printed then, it may have changed."""
-    from thresholdkit.rules.documents import direct_line_note, is_direct_line_of_post
+    from thresholdkit.rules.contacts import direct_line_note, is_direct_line_of_post
 
     for row, contact in zip(rows, contacts, strict=True):
         if is_direct_line_of_post(contact):

@@ -3,14 +3,41 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from thresholdkit.model.errors import UsageError, did_you_mean
 from thresholdkit.rules.hours import parse_when, status_at, to_uk, uk_now
 
 if TYPE_CHECKING:
     from thresholdkit.model.objects import Contact, ContactSelection, ContactStatus, OpeningAdvice
+
+C = TypeVar("C", bound=Mapping[str, Any])
+
+#: A contact's ``kind`` for the direct phone or mobile number of a named post (a district team
+#: leader, a coordinator) that the document prints beside a person's name; absent means a
+#: service line (``service_line``).
+DIRECT_LINE_OF_POST = "direct_line_of_post"
+
+
+def is_direct_line_of_post(contact: Mapping[str, Any]) -> bool:
+    """Whether ``contact`` is the direct line of a named post rather than a service line."""
+    return contact.get("kind") == DIRECT_LINE_OF_POST
+
+
+def direct_line_note(document_date: str | None) -> str:
+    """thresholdkit's note for a direct line of a post: the number is as printed on the
+    document's date (``document.date``; left out when not given) and may have changed."""
+    when = f" ({document_date})" if document_date else ""
+    return f"thresholdkit's note: direct number of a post, as printed in the document{when}; it may have changed."
+
+
+def service_lines_first(contacts: Iterable[C]) -> list[C]:
+    """``contacts`` with the service lines first and the direct lines of posts after them, each
+    group in its own order."""
+    items = list(contacts)
+    return [c for c in items if not is_direct_line_of_post(c)] + [c for c in items if is_direct_line_of_post(c)]
+
 
 ROLES = ("front_door", "mash", "out_of_hours", "early_help", "police", "helpline", "form", "policy", "website", "other")
 
@@ -27,8 +54,6 @@ def select(
     if at is not None and now:
         raise UsageError("give --at or --now, not both")
     when = parse_when(at) if at is not None else (uk_now() if now else None)
-    from thresholdkit.rules.documents import service_lines_first
-
     chosen = service_lines_first(contacts)  # direct lines of named posts come after the service lines
     if role:
         key = role.strip().lower().replace("-", "_")

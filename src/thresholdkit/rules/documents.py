@@ -4,13 +4,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from thresholdkit.areas.registry import Area
 from thresholdkit.model.objects import CONSENT_DISCLAIMER, TOP_LEVEL
 from thresholdkit.rules.assess import emergency_route
 from thresholdkit.rules.consent import evaluate
+from thresholdkit.rules.contacts import (
+    DIRECT_LINE_OF_POST,
+    direct_line_note,
+    is_direct_line_of_post,
+    service_lines_first,
+)
 
 if TYPE_CHECKING:
     from thresholdkit.model.objects import AboutDocument, ConsentDocument, PathwayDocument
@@ -26,30 +32,6 @@ __all__ = [
     "pathway_document",
     "service_lines_first",
 ]
-
-#: A contact's ``kind`` for the direct phone or mobile number of a named post (a district team
-#: leader, a coordinator) that the document prints beside a person's name; absent means a
-#: service line (``service_line``).
-DIRECT_LINE_OF_POST = "direct_line_of_post"
-
-
-def is_direct_line_of_post(contact: Mapping[str, Any]) -> bool:
-    """Whether ``contact`` is the direct line of a named post rather than a service line."""
-    return contact.get("kind") == DIRECT_LINE_OF_POST
-
-
-def direct_line_note(document_date: str | None) -> str:
-    """thresholdkit's note for a direct line of a post: the number is as printed on the
-    document's date (``document.date``; left out when not given) and may have changed."""
-    when = f" ({document_date})" if document_date else ""
-    return f"thresholdkit's note: direct number of a post, as printed in the document{when}; it may have changed."
-
-
-def service_lines_first(contacts: Iterable[C]) -> list[C]:
-    """``contacts`` with the service lines first and the direct lines of posts after them, each
-    group in its own order."""
-    items = list(contacts)
-    return [c for c in items if not is_direct_line_of_post(c)] + [c for c in items if is_direct_line_of_post(c)]
 
 
 def pathway_document(area: Area, level: int | None = None) -> PathwayDocument:
