@@ -92,7 +92,10 @@ def _line_blocks(source: IO[bytes], size: int | None = None) -> Iterator[tuple[i
 
 def count_lines(block: bytes, end: int) -> int:
     """Line ends (LF, CRLF or a lone CR) in ``block[:end]``."""
-    return block.count(b"\n", 0, end) + block.count(b"\r", 0, end) - block.count(b"\r\n", 0, end)
+    lf = block.count(b"\n", 0, end)
+    if block.find(b"\r", 0, end) < 0:  # the usual case: no CR at all
+        return lf
+    return lf + block.count(b"\r", 0, end) - block.count(b"\r\n", 0, end)
 
 
 def _jsonl_chunks(source: IO[bytes]) -> Iterator[tuple[int, Any, str]]:
