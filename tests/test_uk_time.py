@@ -249,3 +249,30 @@ def test_the_api_gives_the_same_advice_as_the_cli(run):
 
     cli = json.loads(run("contacts", "telford", "--at", "2026-04-06 11:00", "-f", "json").out)["advice"]
     assert api.contacts_at(REG.area("telford").contacts(), "2026-04-06 11:00") == cli
+
+
+@pytest.mark.parametrize("area", AREAS, ids=IDS)
+def test_every_area_reads_offsets_utc_machines_and_clock_changes_as_uk_time(area, monkeypatch):
+    import time
+
+    def same(a, b):
+        return (a["at"], a["utc_offset"], a["call"]) == (b["at"], b["utc_offset"], b["call"])
+
+    # an offset --at is converted: 15:45Z in July is 16:45 BST
+    assert same(_advice(area, "2026-07-03T15:45Z"), _advice(area, "2026-07-03 16:45"))
+    assert same(_advice(area, "2026-07-03T17:45+02:00"), _advice(area, "2026-07-03 16:45"))
+    # a machine on UTC in summer: --now is still UK time
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        moment = dt.datetime(2026, 7, 3, 15, 45, tzinfo=dt.UTC).timestamp()
+        assert same(_advice(area, uk_now(lambda: moment)), _advice(area, "2026-07-03 16:45"))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    # both clock changes: the advice names the UK time and offset it used
+    spring = _advice(area, "2026-03-29T01:00Z")
+    assert (spring["at"], spring["utc_offset"]) == ("2026-03-29 02:00", "+0100")
+    autumn = _advice(area, "2026-10-25T01:30Z")
+    assert (autumn["at"], autumn["utc_offset"]) == ("2026-10-25 01:30", "+0000")
+    assert _advice(area, "2026-10-25T00:30Z")["utc_offset"] == "+0100"
