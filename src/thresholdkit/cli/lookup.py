@@ -44,18 +44,34 @@ def levels(area: str, fmt: str) -> None:
 @click.option(
     "--domain", "-d", help="Domain: developmental, parenting, family_environment, or the document's own label."
 )
-@click.option("--search", "-s", help="Only indicators whose text contains this (case-insensitive).")
+@click.option(
+    "--search",
+    "-s",
+    help="Words to look for, in your own words: inflections, abbreviations (CSE, MFH) and synonyms match; "
+    "best matches first.",
+)
+@click.option("--concept", help="Only indicators tagged with this concept (see 'thresholdkit concepts').")
 @click.option("--set", "set_id", default="main", show_default=True, help="Named indicator set.")
 @format_option
-def indicators(area: str, level: int | None, domain: str | None, search: str | None, set_id: str, fmt: str) -> None:
+def indicators(
+    area: str, level: int | None, domain: str | None, search: str | None, concept: str | None, set_id: str, fmt: str
+) -> None:
     """Indicators of need, each with level, domain, verbatim text and source."""
     from thresholdkit.model.objects import source_text
     from thresholdkit.rules.filters import filter_indicators
 
     a = get_area(area)
-    items = filter_indicators(a.indicators(set_id), level=level, domain=domain, search=search)
+    items = filter_indicators(a.indicators(set_id), level=level, domain=domain, search=search, concept=concept)
     data = [i.to_dict() for i in items]
     rows = [{**d, "source": source_text(d["source"]), "domain": d["domain_label"]} for d in data]
+    if not items and (search or concept):
+        from thresholdkit.rules.search import no_match_message
+
+        message = no_match_message(a.id, search or f"concept {concept}")
+        if fmt in ("table", "markdown"):
+            sys.stdout.write(message + "\n")
+            return
+        click.echo(f"Note: {message}", err=True)
     show(Result(data=data, rows=rows, columns=["id", "level", "domain", "text"]), fmt)
 
 

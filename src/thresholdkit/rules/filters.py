@@ -19,9 +19,22 @@ _ALIASES = {
 
 
 def filter_indicators(
-    items: Iterable[Indicator], level: int | None = None, domain: str | None = None, search: str | None = None
+    items: Iterable[Indicator],
+    level: int | None = None,
+    domain: str | None = None,
+    search: str | None = None,
+    concept: str | None = None,
 ) -> list[Indicator]:
+    """The indicators at ``level``, in ``domain``, tagged with ``concept``, and matching ``search``
+    (in practitioners' words, ranked: :mod:`thresholdkit.rules.search`)."""
     out = list(items)
+    if concept:
+        from thresholdkit.data import vocabulary
+
+        key = concept.strip().lower()
+        if key not in vocabulary.concepts():
+            raise UsageError(f"unknown concept '{concept}'{vocabulary.suggest(key)}; see 'thresholdkit concepts'")
+        out = [i for i in out if key in i.concepts]
     if level is not None:
         out = [i for i in out if i.level == level]
     if domain:
@@ -40,6 +53,7 @@ def filter_indicators(
                 )
             out = picked
     if search:
-        needle = search.lower()
-        out = [i for i in out if needle in i.text.lower()]
+        from thresholdkit.rules.search import search_indicators
+
+        out = search_indicators(out, search)
     return out

@@ -1,0 +1,80 @@
+"""Search in practitioners' words (issue 16, part): inflections, abbreviations and synonyms from
+the concept vocabulary, ranked multi-word queries, a --concept filter, and an empty result that
+never reads as "no concern"."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import assert_one_line_error
+
+
+def _found(run, area, *args):
+    r = run("indicators", area, *args, "-f", "json")
+    assert r.code == 0, r.err
+    return json.loads(r.out)
+
+
+@pytest.mark.parametrize(
+    ("query", "word"),
+    [("drugs", "drug"), ("drug", "drugs"), ("bruise", "bruising"), ("neglected", "neglect"), ("miss", "missing")],
+)
+def test_inflections_match(run, query, word):
+    for area in ("telford", "herefordshire", "coventry", "worcestershire"):
+        texts = [i["text"].lower() for i in _found(run, area, "--search", query)]
+        if any(word in t for t in texts):
+            return
+    raise AssertionError(f"'{query}' found no indicator saying '{word}' in any area")
+
+
+def test_a_partial_word_matches_the_start_of_words(run):
+    assert any("bruis" in i["text"].lower() for i in _found(run, "telford", "--search", "bruis"))
+
+
+def test_abbreviations_find_indicators_by_concept(run):
+    found = _found(run, "telford", "--search", "CSE")
+    assert found and all("child-sexual-exploitation" in i["concepts"] or "cse" in i["text"].lower() for i in found)
+    assert _found(run, "herefordshire", "--search", "NAI")
+
+
+def test_multi_word_queries_rank_the_best_match_first(run):
+    found = _found(run, "telford", "--search", "alcohol drugs parent")
+    assert len(found) > 3
+    from thresholdkit.rules.search import _matches, stem, terms, words
+
+    def score(i):
+        ws = words(i["text"])
+        return sum(_matches(t, ws, [stem(w) for w in ws], set(i["concepts"])) for t in terms("alcohol drugs parent"))
+
+    scores = [score(i) for i in found]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+
+
+def test_concept_filter(run):
+    found = _found(run, "coventry", "--concept", "private-fostering")
+    assert found and all("private-fostering" in i["concepts"] for i in found)
+    r = run("indicators", "coventry", "--concept", "cse")
+    assert_one_line_error(r, 2)
+    assert "child-sexual-exploitation" in r.err
+
+
+def test_no_match_never_reads_as_no_concern(run):
+    r = run("indicators", "worcestershire", "--search", "zzqx")
+    assert r.code == 0 and "(nothing to show)" not in r.out
+    assert "does not mean there is no concern" in r.out and "assess worcestershire --level N" in r.out
+    r = run("indicators", "worcestershire", "--search", "zzqx", "-f", "json")
+    assert json.loads(r.out) == [] and "does not mean there is no concern" in r.err
+
+
+def test_search_imports_the_stemmer_only_when_searching():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from thresholdkit.cli.main import cli\n"
+        "try:\n cli.main(['contacts', 'coventry'], prog_name='thresholdkit')\nexcept SystemExit: pass\n"
+        "print('snowballstemmer' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stderr.strip().splitlines()[-1] == "False"
