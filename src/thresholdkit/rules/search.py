@@ -19,6 +19,44 @@ from typing import Any
 from thresholdkit.model.objects import Indicator
 
 _WORD = re.compile(r"[a-z0-9]+")
+#: Words too common to search by on their own (they still count inside a vocabulary phrase).
+STOP_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "in",
+        "is",
+        "it",
+        "its",
+        "not",
+        "of",
+        "on",
+        "or",
+        "she",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "with",
+    }
+)
 
 
 def words(text: str) -> list[str]:
@@ -64,7 +102,8 @@ def terms(query: str) -> list[tuple[str, frozenset[str]]]:
                 i += size
                 break
         else:
-            out.append((ws[i], phrases.get((ws[i],), frozenset())))
+            if ws[i] not in STOP_WORDS or (ws[i],) in phrases:
+                out.append((ws[i], phrases.get((ws[i],), frozenset())))
             i += 1
     return out
 
