@@ -78,3 +78,11 @@ def test_search_imports_the_stemmer_only_when_searching():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stderr.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "markdown"])
+def test_uncertain_domains_and_notes_show_in_every_format(run, fmt):
+    r = run("indicators", "worcestershire", "-l", "4", "-f", fmt)
+    assert r.code == 0
+    out = " ".join(r.out.replace("\\", "").split())  # Markdown escapes the brackets
+    assert "[domain uncertain]" in out and "[note: Uncertain sub-heading" in out

@@ -63,7 +63,15 @@ def indicators(
     a = get_area(area)
     items = filter_indicators(a.indicators(set_id), level=level, domain=domain, search=search, concept=concept)
     data = [i.to_dict() for i in items]
-    rows = [{**d, "source": source_text(d["source"]), "domain": d["domain_label"]} for d in data]
+    rows = [
+        {
+            **d,
+            "source": source_text(d["source"]),
+            "domain": d["domain_label"] + (f" / {d['subdomain']}" if d.get("subdomain") else ""),
+            "text": d["text"] + _flags(d),
+        }
+        for d in data
+    ]
     if not items and (search or concept):
         from thresholdkit.rules.search import no_match_message
 
@@ -235,3 +243,13 @@ def _mark_direct_lines(rows: list[dict[str, Any]], contacts: Any, document_date:
     for row, contact in zip(rows, contacts, strict=True):
         if is_direct_line_of_post(contact):
             row["name"] = f"{row['name']} [{direct_line_note(document_date)}]"
+
+
+def _flags(indicator: dict[str, Any]) -> str:
+    """What the table, CSV and Markdown must not hide: an uncertain domain, and the data's note."""
+    marks = []
+    if indicator.get("domain_uncertain"):
+        marks.append("[domain uncertain]")
+    if indicator.get("note"):
+        marks.append(f"[note: {indicator['note']}]")
+    return (" " + " ".join(marks)) if marks else ""
