@@ -86,3 +86,23 @@ def test_uncertain_domains_and_notes_show_in_every_format(run, fmt):
     assert r.code == 0
     out = " ".join(r.out.replace("\\", "").split())  # Markdown escapes the brackets
     assert "[domain uncertain]" in out and "[note: Uncertain sub-heading" in out
+
+
+def test_the_quiz_leaves_out_texts_printed_at_two_levels(run):
+    from thresholdkit.areas.registry import Registry
+    from thresholdkit.render.quiz import quiz_model
+
+    area = Registry.load().area("telford")
+    import re
+
+    def key(text: str) -> str:
+        return re.sub(r"\W+", " ", text.lower()).strip()
+
+    levels: dict[str, set[int]] = {}
+    for ind in area.indicators():
+        levels.setdefault(key(ind.text), set()).add(ind.level)
+    twice = {text for text, lv in levels.items() if len(lv) > 1}
+    assert twice, "Telford prints some indicator texts at two levels"
+    for seed in range(1, 6):
+        model = quiz_model(area, 40, seed)
+        assert not any(key(q["text"]) in twice for q in model["questions"])

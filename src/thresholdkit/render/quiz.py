@@ -31,11 +31,25 @@ def draw(items: list[Indicator], count: int, seed: int) -> list[Indicator]:
     return chosen
 
 
+def unambiguous(items: list[Indicator]) -> list[Indicator]:
+    """The indicators whose wording the document prints at one level only: a text printed at two
+    levels has no single right answer, so it is left out of the quiz."""
+    import re
+
+    def key(text: str) -> str:
+        return re.sub(r"\W+", " ", text.lower()).strip()
+
+    levels: dict[str, set[int]] = {}
+    for ind in items:
+        levels.setdefault(key(ind.text), set()).add(ind.level)
+    return [ind for ind in items if len(levels[key(ind.text)]) == 1]
+
+
 def quiz_model(area: Area, count: int, seed: int) -> dict[str, Any]:
     from thresholdkit.model.objects import LEVEL_COLOURS
     from thresholdkit.render.handout import generated_on
 
-    items = draw(area.indicators(), count, seed)
+    items = draw(unambiguous(area.indicators()), count, seed)
     names = {lv["level"]: lv["name"] for lv in area.levels()}
     return {
         "area": area.id,
