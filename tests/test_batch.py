@@ -193,13 +193,15 @@ def test_interrupted_run_leaves_the_old_file(tmp_path, jobs):
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.sampled_from([COV, TEL]),
+    st.sampled_from([COV, TEL, REG.area("herefordshire"), REG.area("worcestershire")]),
     st.data(),
     st.one_of(st.none(), st.integers(1, 4)),
     st.one_of(st.none(), st.fixed_dictionaries({"age": st.integers(0, 17), "sexually_active": st.booleans()})),
 )
 def test_batch_agrees_with_assess(area, data, level, facts):
-    ids = [i.id for i in area.indicators()]
+    """Level, indicators (named by their set), the emergency flag and every warning: the same.
+    Indicators come from every set, named bare or qualified (set/id)."""
+    ids = [*(i.id for i in area.indicators()), *(f"{i.set}/{i.id}" for i in area.indicators())]
     chosen = data.draw(st.lists(st.sampled_from(ids), max_size=4))
     record = {"area": area.id, "indicators": chosen, "level": level, "facts": facts}
     [result] = list(assess_records([record], REG))
@@ -210,8 +212,9 @@ def test_batch_agrees_with_assess(area, data, level, facts):
         return
     assert result.error is None
     assert result.level == expected.level
-    assert set(result.indicators) == {i.id for i in expected.indicators}
+    assert set(result.indicators) == {i.ref for i in expected.indicators}
     assert result.emergency == (expected.emergency is not None)
+    assert result.warnings == expected.warnings
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

@@ -46,12 +46,12 @@ _LINE = st.sampled_from([L4, L1, L2, "", "  ", f"{L4}{L1}", "{", "\x00", '{"area
 _END = st.sampled_from(["\n", "\r\n", "\r"])
 
 
-@settings(max_examples=150, deadline=None)
 def _unambiguous(lines: list[tuple[str, str]]) -> bool:
     """A lone CR followed by an empty LF line would be one CRLF: not what the list says."""
     return not any(e == "\r" and t == "" and e2.startswith("\n") for (_, e), (t, e2) in itertools.pairwise(lines))
 
 
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.tuples(_LINE, _END), min_size=1, max_size=25).filter(_unambiguous),
     st.sampled_from([16, 64, 1 << 20]),

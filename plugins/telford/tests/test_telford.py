@@ -16,7 +16,7 @@ def test_conformance(thresholdkit_conformance):
 
 def test_indicator_counts_of_both_sets():
     a = area("telford")
-    assert {s["id"]: len(a.indicators(s["id"])) for s in a.indicator_sets()} == {"main": 314, "exploitation": 30}
+    assert {s["id"]: len(a.indicators(s["id"])) for s in a.indicator_sets()} == {"main": 315, "exploitation": 30}
 
 
 def test_every_text_is_verbatim_in_the_source():
@@ -28,10 +28,10 @@ def test_local_level_names():
 
 
 def test_main_set_subdomains_gathered():
-    items = area("telford").indicators()
+    items = area("telford").indicators("main")
     groups = Counter((i.domain, i.subdomain) for i in items)
     assert len(groups) == 11  # every printed sub-domain once, continued tables gathered
-    assert Counter(i.level for i in items) == {1: 50, 2: 81, 3: 86, 4: 97}
+    assert Counter(i.level for i in items) == {1: 51, 2: 81, 3: 86, 4: 97}
 
 
 def test_exploitation_set_ten_categories_by_three_levels(run):
@@ -45,8 +45,11 @@ def test_assess_with_exploitation_set(run):
     data = json.loads(run("assess", "telford", "--set", "exploitation", "-i", acute, "-f", "json").out)
     assert data["level"] == 4 and data["level_name"] == "Acute" and data["set"] == "exploitation"
     assert data["emergency"]["referral"][0]["phone"][0]["number"] == "01952 385385"
-    r = run("assess", "telford", "-i", acute)  # an exploitation id is not in the main set
-    assert r.code == 2 and "set 'main'" in r.err
+    # every set is first-class: the id resolves across sets, and output names its set
+    both = json.loads(run("assess", "telford", "-i", acute, "-f", "json").out)
+    assert both["set"] is None and [i["ref"] for i in both["indicators"]] == [f"exploitation/{acute}"]
+    r = run("assess", "telford", "--set", "main", "-i", acute)  # limited to main: says where it is
+    assert r.code == 2 and "is in set 'exploitation', not in set 'main'" in r.err
 
 
 def _ids(data):

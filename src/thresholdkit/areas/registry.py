@@ -163,8 +163,22 @@ class Area:
             f"area '{self.id}' has no indicator set '{set_id}'{did_you_mean(set_id, ids)}; sets: {', '.join(ids)}"
         )
 
-    def indicators(self, set_id: str = "main") -> list[Indicator]:
-        """Every indicator of a set, in document order; NotPublishedError where none are published."""
+    def published_sets(self) -> list[IndicatorSet]:
+        """The indicator sets whose indicators the document publishes, in document order."""
+        return [s for s in self.indicator_sets() if s["published"]]
+
+    def indicators(self, set_id: str | None = None) -> list[Indicator]:
+        """Every indicator of a set, in document order; with no set, every indicator of every
+        published set (the main set first). NotPublishedError where none are published."""
+        if set_id is None:
+            key = "indicators:*"
+            if key not in self._cache:
+                published = self.published_sets()
+                if not published:  # says what the document says instead
+                    return self.indicators(self.indicator_sets()[0]["id"])
+                self._cache[key] = [i for s in published for i in self.indicators(s["id"])]
+            every: list[Indicator] = self._cache[key]
+            return every
         key = f"indicators:{set_id}"
         if key not in self._cache:
             from thresholdkit.model.objects import Indicator
@@ -197,10 +211,27 @@ class Area:
                             concepts=tuple(ind.get("concepts", ())),
                             condition_use=ind.get("condition_use", "sufficient"),
                             dimensions=tuple(ind.get("dimensions", group.get("dimensions", ()))),
+                            see_set=ind.get("see_set"),
+                            escalation=ind.get("escalation"),
                         )
                     )
             self._cache[key] = out
         result: list[Indicator] = self._cache[key]
+        return result
+
+    def indicator_refs(self) -> dict[str, list[Indicator]]:
+        """Every way of naming a published indicator: its qualified reference ``set/id`` and
+        its bare ``id``, each with the indicators it names (a bare id in more than one set
+        names more than one, and is ambiguous)."""
+        key = "refs"
+        if key not in self._cache:
+            refs: dict[str, list[Indicator]] = {}
+            for s in self.published_sets():
+                for ind in self.indicators(s["id"]):
+                    refs.setdefault(f"{ind.set}/{ind.id}", []).append(ind)
+                    refs.setdefault(ind.id, []).append(ind)
+            self._cache[key] = refs
+        result: dict[str, list[Indicator]] = self._cache[key]
         return result
 
     def pathway(self) -> Pathway:

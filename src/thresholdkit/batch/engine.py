@@ -27,11 +27,14 @@ from thresholdkit.model.errors import NotPublishedError, ThresholdkitError, did_
 from thresholdkit.model.objects import LEVEL_MAX, LEVEL_MIN
 from thresholdkit.rules.cases import condition_holds
 from thresholdkit.rules.level import TOP_LEVEL, final_level
+from thresholdkit.rules.notices import area_notices, case_warnings, escalated, may_warn, unprinted_figures
 
 if TYPE_CHECKING:
-    from thresholdkit.model.objects import Condition
+    from thresholdkit.model.objects import Condition, Indicator
 
-CSV_COLUMNS = ("id", "area", "level", "level_name", "indicators", "emergency", "error", "record")
+CSV_COLUMNS = ("id", "area", "level", "level_name", "indicators", "emergency", "warnings", "error", "record")
+#: No warnings: one shared empty list (never appended to), so the hot path allocates none.
+_NONE: list[str] = []
 #: The longest CSV cell read (characters); a longer one makes that record an error.
 MAX_CSV_FIELD = 1 << 20
 FACT_NAMES = tuple(FACTS)
@@ -97,6 +100,7 @@ class BatchResult(msgspec.Struct):
     level_name: str | None
     indicators: list[str]
     emergency: bool
+    warnings: list[str]
     error: str | None
     record: int
 
@@ -104,10 +108,33 @@ class BatchResult(msgspec.Struct):
         return {f: getattr(self, f) for f in self.__struct_fields__}
 
 
-class _AreaTable:
-    """Everything batch needs of one area, precomputed once."""
+_AMBIGUOUS = -1  # a bare id in more than one set: it must be named set/id
+_ALL = "*"  # the table of every published set together (a record with no 'set')
 
-    __slots__ = ("cond", "id", "levels", "names", "published")
+
+class _AreaTable:
+    """Everything batch needs of one area, precomputed once.
+
+    ``levels[set]`` maps each way of naming an indicator (its bare id, and ``set/id``) to its
+    level, for one set or for every published set together (``_ALL``); ``canon`` maps a name
+    to the indicator's ``ref`` where the two differ (``main/x`` -> ``x``, ``y`` ->
+    ``exploitation/y``); ``by_ref`` holds every indicator by its ref, ``warners`` the refs of
+    those that can add a warning, ``notices`` the area's own (draft, past review).
+    """
+
+    __slots__ = (
+        "by_ref",
+        "canon",
+        "cond",
+        "escalating",
+        "id",
+        "levels",
+        "names",
+        "notices",
+        "published",
+        "unprinted",
+        "warners",
+    )
 
     def __init__(self, registry: Registry, area_id: str) -> None:
         area = registry.area(area_id)
@@ -116,6 +143,13 @@ class _AreaTable:
         self.levels: dict[str, dict[str, int]] = {}
         self.cond: dict[str, list[tuple[str, int, tuple[Condition, ...]]]] = {}
         self.published: dict[str, str | None] = {}
+        self.canon: dict[str, str] = {}
+        self.by_ref: dict[str, Indicator] = {}
+        self.warners: set[str] = set()
+        self.escalating: dict[str, Indicator] = {}
+        self.notices = area_notices(area)
+        self.unprinted = unprinted_figures(area)
+        every: dict[str, int] = {}
         for s in area.indicator_sets():
             try:
                 items = area.indicators(s["id"])
@@ -123,10 +157,31 @@ class _AreaTable:
                 self.published[s["id"]] = str(exc)
                 continue
             self.published[s["id"]] = None
-            self.levels[s["id"]] = {i.id: i.level for i in items}
+            own: dict[str, int] = {}
+            for i in items:
+                own[i.id] = own[f"{i.set}/{i.id}"] = i.level
+                every[f"{i.set}/{i.id}"] = i.level
+                every[i.id] = _AMBIGUOUS if i.id in every else i.level
+                for name in (i.id, f"{i.set}/{i.id}"):
+                    if name != i.ref:
+                        self.canon[name] = i.ref
+                self.by_ref[i.ref] = i
+                if may_warn(i):
+                    self.warners.add(i.ref)
+                if i.escalation:
+                    self.escalating[i.ref] = i
+            self.levels[s["id"]] = own
             self.cond[s["id"]] = [
-                (i.id, i.level, i.conditions) for i in items if i.conditions and i.condition_use == "sufficient"
+                (i.ref, i.level, i.conditions) for i in items if i.conditions and i.condition_use == "sufficient"
             ]
+        if any(p is None for p in self.published.values()):
+            self.levels[_ALL] = every
+            self.cond[_ALL] = [c for set_id, conds in self.cond.items() for c in conds]
+            self.published[_ALL] = None
+
+    def sets_of(self, iid: str) -> list[str]:
+        """The published sets that hold the bare id ``iid``."""
+        return [s for s, own in self.levels.items() if s != _ALL and iid in own]
 
 
 class Engine:
@@ -157,14 +212,23 @@ class Engine:
             self._tables[area_id] = table
         return table
 
-    def _unknown(self, area_id: str, set_id: str, iid: str) -> str:
-        """The error for an unknown indicator id; suggestions are remembered (difflib is slow)."""
-        key = (area_id, set_id, iid)
+    def _unknown(self, table: _AreaTable, set_id: str, iid: str) -> str:
+        """The error for an unknown or ambiguous indicator; suggestions are remembered (difflib is slow)."""
+        key = (table.id, set_id, iid)
         message = self._messages.get(key)
         if message is None:
-            table = self._tables[area_id]
-            ids = table.levels[set_id] if isinstance(table, _AreaTable) else {}
-            message = f"unknown indicator '{iid}'{did_you_mean(iid, ids)}"
+            levels = table.levels[set_id]
+            if levels.get(iid) == _AMBIGUOUS:
+                forms = " or ".join(f"'{s}/{iid}'" for s in table.sets_of(iid))
+                message = f"indicator '{iid}' is in more than one set of {table.id}; name it as {forms}"
+            elif set_id != _ALL and iid in table.levels.get(_ALL, {}):
+                where = ", ".join(table.sets_of(iid.split("/", 1)[-1])) if "/" not in iid else iid.split("/")[0]
+                message = (
+                    f"indicator '{iid}' is in set '{where}', not in set '{set_id}'; "
+                    "drop the record's 'set' to name indicators of every set"
+                )
+            else:
+                message = f"unknown indicator '{iid}'{did_you_mean(iid, levels)}"
             if len(self._messages) < 10_000:
                 self._messages[key] = message
         return message
@@ -175,11 +239,11 @@ class Engine:
         table = self._tables.get(area_id) if area_id else None
         if table is None:
             if not area_id:
-                return BatchResult(rec.id, None, None, None, [], False, "missing 'area'", n)
+                return BatchResult(rec.id, None, None, None, [], False, _NONE, None, n)
             table = self._table(area_id)
         if isinstance(table, str):
-            return BatchResult(rec.id, area_id, None, None, [], False, table, n)
-        set_id = rec.set or "main"
+            return BatchResult(rec.id, area_id, None, None, [], False, _NONE, table, n)
+        set_id = rec.set or _ALL
         levels = table.levels.get(set_id)
         if levels is None:
             return self._unpublished_or_unknown_set(rec, n, table, set_id)
@@ -188,42 +252,39 @@ class Engine:
         if indicators:
             for iid in indicators:
                 lv = levels.get(iid)
-                if lv is None:
-                    return BatchResult(rec.id, area_id, None, None, [], False, self._unknown(table.id, set_id, iid), n)
+                if lv is None or lv < 0:
+                    return BatchResult(
+                        rec.id, area_id, None, None, [], False, _NONE, self._unknown(table, set_id, iid), n
+                    )
                 if lv > top:
                     top = lv
-            if len(indicators) > 1:
-                matched = list(dict.fromkeys(indicators))
-                if len(matched) != len(indicators):
-                    return BatchResult(rec.id, area_id, None, None, [], False, _repeated(indicators), n)
-            else:
-                matched = list(indicators)
+            canon = table.canon
+            matched = [canon.get(i, i) for i in indicators] if canon else list(indicators)
+            if len(matched) > 1 and len(set(matched)) != len(matched):
+                return BatchResult(rec.id, area_id, None, None, [], False, _NONE, _repeated(indicators, matched), n)
         else:
             matched = []
+        named = len(matched)
+        facts: dict[str, Any] | None = None
         if rec.facts is not None:
             facts = {k: v for k, v in msgspec.structs.asdict(rec.facts).items() if v is not None}
             if facts:  # null facts are not given
-                for iid, lv, conditions in table.cond[set_id]:
-                    if iid not in matched and all(condition_holds(c, facts) for c in conditions):
-                        matched.append(iid)
+                for ref, lv, conditions in table.cond[set_id]:
+                    if ref not in matched and all(condition_holds(c, facts) for c in conditions):
+                        matched.append(ref)
                         if lv > top:
                             top = lv
                 if top == 0 and rec.level is None:
                     return BatchResult(
-                        rec.id, area_id, None, None, [], False, "the record's facts match no indicator", n
+                        rec.id, area_id, None, None, [], False, _NONE, "the record's facts match no indicator", n
                     )
+        if facts and table.escalating:
+            for ref in matched:
+                ind = table.escalating.get(ref)
+                if ind is not None and ind.escalation and escalated(ind, facts):
+                    top = max(top, ind.escalation["level"])
         practitioner = rec.level
         if top == 0 and practitioner is None:
-            return BatchResult(
-                rec.id, area_id, None, None, [], False, "nothing to assess: give indicators, level or facts", n
-            )
-        level = self._final[top][practitioner or 0]  # final_level(top, practitioner), looked up
-        return BatchResult(rec.id, area_id, level, table.names[level], matched, level == TOP_LEVEL, None, n)
-
-    def _unpublished_or_unknown_set(self, rec: CaseRecord, n: int, table: _AreaTable, set_id: str) -> BatchResult:
-        area_id = table.id
-        if set_id not in table.published:
-            sets = list(table.published)
             return BatchResult(
                 rec.id,
                 area_id,
@@ -231,19 +292,55 @@ class Engine:
                 None,
                 [],
                 False,
+                _NONE,
+                "nothing to assess: give indicators, level or facts",
+                n,
+            )
+        level = self._final[top][practitioner or 0]  # final_level(top, practitioner), looked up
+        warners = table.warners
+        if (
+            table.notices
+            or (practitioner is not None and practitioner < top)
+            or (warners and not warners.isdisjoint(matched))
+            or (facts and table.unprinted and not table.unprinted.keys().isdisjoint(facts))
+        ):
+            found = [table.by_ref[r] for r in matched]
+            warnings = case_warnings(
+                table.notices, found, found[:named], facts, practitioner, top, level, table.unprinted
+            )
+        else:
+            warnings = _NONE
+        return BatchResult(rec.id, area_id, level, table.names[level], matched, level == TOP_LEVEL, warnings, None, n)
+
+    def _unpublished_or_unknown_set(self, rec: CaseRecord, n: int, table: _AreaTable, set_id: str) -> BatchResult:
+        area_id = table.id
+        if set_id == _ALL:  # the document publishes no set: say what it says instead
+            set_id = next(iter(table.published))
+        if set_id not in table.published:
+            sets = [s for s in table.published if s != _ALL]
+            return BatchResult(
+                rec.id,
+                area_id,
+                None,
+                None,
+                [],
+                False,
+                _NONE,
                 f"unknown indicator set '{set_id}'{did_you_mean(set_id, sets)}",
                 n,
             )
         message = table.published[set_id]
         if rec.indicators or rec.facts is not None or rec.level is None:
-            return BatchResult(rec.id, area_id, None, None, [], False, message, n)
+            return BatchResult(rec.id, area_id, None, None, [], False, _NONE, message, n)
         level = self._final[0][rec.level]
-        return BatchResult(rec.id, area_id, level, table.names[level], [], level == TOP_LEVEL, None, n)
+        return BatchResult(
+            rec.id, area_id, level, table.names[level], [], level == TOP_LEVEL, list(table.notices), None, n
+        )
 
 
-def _repeated(indicators: list[str]) -> str:
-    """The error for a record that names an indicator twice (the same words as ``assess``)."""
-    twice = next(i for n, i in enumerate(indicators) if i in indicators[:n])
+def _repeated(indicators: list[str], refs: list[str]) -> str:
+    """The error for a record that names an indicator twice, in any form (the same words as ``assess``)."""
+    twice = next(indicators[n] for n, r in enumerate(refs) if r in refs[:n])
     return f"indicator '{twice}' is named more than once; name each indicator once"
 
 
@@ -263,6 +360,7 @@ def _error(n: int, message: str, rec_id: Any = None, area: Any = None) -> BatchR
         None,
         [],
         False,
+        _NONE,
         message,
         n,
     )
@@ -506,6 +604,7 @@ def encode_csv_row(result: BatchResult) -> str:
             result.level_name or "",
             ";".join(result.indicators),
             "true" if result.emergency else "false",
+            " | ".join(result.warnings),
             result.error or "",
             str(result.record),
         ]

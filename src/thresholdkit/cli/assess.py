@@ -14,7 +14,9 @@ from thresholdkit.render.output import Result
 @click.argument("case_file", required=False)
 @click.option("--indicator", "-i", "indicator_ids", multiple=True, help="Indicator id (repeatable).")
 @click.option("--level", "-l", type=click.IntRange(1, 4), help="Your own professional judgement of the level.")
-@click.option("--set", "set_id", default=None, help="Named indicator set (default: main).")
+@click.option(
+    "--set", "set_id", default=None, help="Only this indicator set (default: every set the document publishes)."
+)
 @click.option("--interactive", is_flag=True, help="Tick indicators domain by domain on this terminal.")
 @click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'", help="Also say which line to call at this UK time.")
 @click.option("--now", is_flag=True, help="Also say which line to call now (UK time).")
@@ -44,7 +46,7 @@ def assess(
 
     ids = list(indicator_ids)
     if interactive:
-        ids, level = _interactive(area, set_id or "main", ids, level)
+        ids, level = _interactive(area, set_id, ids, level)
     file_case = None
     where = "the case file"
     if case_file is not None:
@@ -88,7 +90,7 @@ def assess(
         click.echo("\n" + advice_block(result.call_now, markdown=fmt == "markdown"), nl=False)
 
 
-def _interactive(area: str, set_id: str, ids: list[str], level: int | None) -> tuple[list[str], int | None]:
+def _interactive(area: str, set_id: str | None, ids: list[str], level: int | None) -> tuple[list[str], int | None]:
     import sys
 
     from thresholdkit.cli.interactive import case_yaml, walk

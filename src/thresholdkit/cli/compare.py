@@ -54,10 +54,14 @@ def concept_cmd(concept: str, areas: str | None, fmt: str) -> None:
         for lv, items in entry["levels"].items():
             for i in items:
                 name = entry["level_names"][lv]
-                rows.append({"area": entry["area"], "level": f"{lv} {name}", "id": i["id"], "text": i["text"]})
+                rows.append(
+                    {"area": entry["area"], "level": f"{lv} {name}", "id": i.get("ref", i["id"]), "text": i["text"]}
+                )
     for diff in data["differences"]:
         if "facts" in diff:
-            parts = " but ".join(f"{i['area']} puts it at level {i['level']} ({i['id']})" for i in diff["indicators"])
+            parts = " but ".join(
+                f"{i['area']} puts it at level {i['level']} ({i.get('ref', i['id'])})" for i in diff["indicators"]
+            )
             example = ", ".join(f"{k}={v}" for k, v in diff["example"].items())
             sys.stderr.write(f"Areas differ on the same situation ({example}): {parts}\n")
         else:
@@ -81,7 +85,7 @@ def indicator_cmd(ref: str, areas: str | None, top: int, fmt: str) -> None:
     data = nearest(_areas(areas), ref, per_area=top)
     me = data["indicator"]
     rows = [
-        {"area": me["area"], "level": me["level"], "id": me["id"], "shared": "(this indicator)", "text": me["text"]}
+        {"area": me["area"], "level": me["level"], "id": me["ref"], "shared": "(this indicator)", "text": me["text"]}
     ]
     for entry in data["areas"]:
         if not entry["matches"]:
@@ -91,7 +95,7 @@ def indicator_cmd(ref: str, areas: str | None, top: int, fmt: str) -> None:
                 {
                     "area": entry["area"],
                     "level": f"{m['level']} {m['level_name']}",
-                    "id": m["id"],
+                    "id": m["ref"],
                     "shared": m["shared_concepts"],
                     "text": m["text"],
                 }
@@ -156,7 +160,7 @@ def matrix_cmd(areas: str | None, fmt: str, output: str | None) -> None:
     else:
         rows = []
         for r in m["rows"]:
-            row: dict[str, Any] = {"concept": r["concept"], "cin_code": r["cin_code"] or ""}
+            row: dict[str, Any] = {"concept": r["concept"], "cin_code": ", ".join(r["cin_code"] or [])}
             for a in chosen:
                 v = r["areas"][a.id]
                 row[a.id] = v if isinstance(v, str) else (", ".join(map(str, v)) or "-")
@@ -185,4 +189,5 @@ def concepts(search: str | None, fmt: str) -> None:
     if search:
         needle = search.lower()
         items = [c for c in items if needle in c["id"] or needle in c["label"].lower()]
-    show(Result(data=items, rows=items, columns=["id", "cin_code", "label"]), fmt)
+    rows = [{**c, "cin_code": ", ".join(c["cin_code"] or [])} for c in items]  # the codes, joined for a table
+    show(Result(data=items, rows=rows, columns=["id", "cin_code", "label"]), fmt)

@@ -34,8 +34,9 @@ def _parse_numbers(text: str, limit: int) -> list[int] | str:
     return picked
 
 
-def walk(area: Area, ask: Ask, say: Say, set_id: str = "main") -> list[str]:
-    """Show each domain's indicators grouped by level; return the ids the user ticked."""
+def walk(area: Area, ask: Ask, say: Say, set_id: str | None = None) -> list[str]:
+    """Show each domain's indicators grouped by level, from every published set (or ``set_id``
+    only); return the references (``id``, or ``set/id`` outside main) the user ticked."""
     items = area.indicators(set_id)
     numbered: list[Indicator] = []
     ticked: list[str] = []
@@ -53,7 +54,8 @@ def walk(area: Area, ask: Ask, say: Say, set_id: str = "main") -> list[str]:
                 say(f"-- Level {level} ({names[level]}) --")
             for ind in at_level:
                 numbered.append(ind)
-                say(f"  [{len(numbered)}] {ind.text}")
+                in_set = f" [set {ind.set}: {ind.domain_label}]" if ind.set != "main" else ""
+                say(f"  [{len(numbered)}] {ind.text}{in_set}")
         while True:
             answer = ask(f"{label}: numbers, /search or Enter").strip()
             if not answer:
@@ -73,7 +75,7 @@ def walk(area: Area, ask: Ask, say: Say, set_id: str = "main") -> list[str]:
                 say(f"  {picked}")
                 continue
             for n in picked:
-                iid = numbered[n - 1].id
+                iid = numbered[n - 1].ref
                 if iid in ticked:
                     ticked.remove(iid)
                 else:

@@ -51,24 +51,38 @@ def levels(area: str, fmt: str) -> None:
     "best matches first.",
 )
 @click.option("--concept", help="Only indicators tagged with this concept (see 'thresholdkit concepts').")
-@click.option("--set", "set_id", default="main", show_default=True, help="Named indicator set.")
+@click.option(
+    "--set", "set_id", default=None, help="Only this indicator set (default: every set the document publishes)."
+)
 @format_option
 def indicators(
-    area: str, level: int | None, domain: str | None, search: str | None, concept: str | None, set_id: str, fmt: str
+    area: str,
+    level: int | None,
+    domain: str | None,
+    search: str | None,
+    concept: str | None,
+    set_id: str | None,
+    fmt: str,
 ) -> None:
-    """Indicators of need, each with level, domain, verbatim text and source."""
+    """Indicators of need, each with level, domain, verbatim text and source.
+
+    Every set the document publishes is listed (Telford: main, then exploitation); an
+    indicator outside the main set is named set/id, which is how a case names it too.
+    """
     from thresholdkit.model.objects import source_text
     from thresholdkit.rules.filters import filter_indicators
 
     a = get_area(area)
     items = filter_indicators(a.indicators(set_id), level=level, domain=domain, search=search, concept=concept)
     data = [i.to_dict() for i in items]
+    titles = {s["id"]: s["title"] for s in a.indicator_sets()}
     rows = [
         {
             **d,
+            "id": d["ref"],
             "source": source_text(d["source"]),
             "domain": d["domain_label"] + (f" / {d['subdomain']}" if d.get("subdomain") else ""),
-            "text": d["text"] + _flags(d),
+            "text": d["text"] + _flags(d, a.id, titles),
         }
         for d in data
     ]
@@ -170,14 +184,23 @@ def consent(area: str, level: int, purpose: str | None, state: str | None, risk:
     a = get_area(area)
     result = consent_document(a, level, purpose=purpose, consent=state, risk_if_sought=risk)
     rows = [
-        {"id": r["id"], "decision": r["decision"], "text": r["text"], "source": source_text(r["source"])}
+        {
+            "id": r["id"],
+            "decision": r["decision"],
+            "text": r["text"],
+            "source": source_text(r["source"]),
+            # the list the text ends by introducing, with its lead-in, in the rule's own row
+            "exceptions": " ".join([r["exceptions"]["lead"], *(f"- {i['text']}" for i in r["exceptions"]["items"])])
+            if "exceptions" in r
+            else "",
+        }
         for r in result["rules"]
     ]
     show(
         Result(
             data=result,
             rows=rows,
-            columns=["id", "decision", "text"],
+            columns=["id", "decision", "text", "exceptions"],
             doc=lambda: consent_doc(a.name, cast("dict[str, Any]", result)),
         ),
         fmt,
@@ -245,9 +268,13 @@ def _mark_direct_lines(rows: list[dict[str, Any]], contacts: Any, document_date:
             row["name"] = f"{row['name']} [{direct_line_note(document_date)}]"
 
 
-def _flags(indicator: dict[str, Any]) -> str:
-    """What the table, CSV and Markdown must not hide: an uncertain domain, and the data's note."""
+def _flags(indicator: dict[str, Any], area_id: str, titles: dict[str, str]) -> str:
+    """What the table, CSV and Markdown must not hide: an uncertain domain, the data's note,
+    and the set the text points to."""
     marks = []
+    see = indicator.get("see_set")
+    if see:
+        marks.append(f"[see set '{see}', {titles.get(see, see)}: thresholdkit indicators {area_id} --set {see}]")
     if indicator.get("domain_uncertain"):
         marks.append("[domain uncertain]")
     if indicator.get("note"):

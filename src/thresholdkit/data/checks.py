@@ -12,13 +12,48 @@ from typing import Any
 
 from thresholdkit.data.schemas import check_schema
 from thresholdkit.data.schemas import where as _where
+from thresholdkit.model.errors import did_you_mean
 
 _WS = re.compile(r"\s+")
+#: A Markdown link of the text conversion, ``[printed words](#...)``: only the printed words count.
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\(#[^()\s]*\)")
 
 
 def normalise(text: str) -> str:
-    """Whitespace folded, Markdown bold markers of the text conversion removed."""
-    return _WS.sub(" ", text.replace("**", "")).strip()
+    """Whitespace folded (the text conversion's line breaks and tabs are not the document's)."""
+    return _WS.sub(" ", text).strip()
+
+
+def strip_markup(text: str) -> str:
+    """The source text without the Markdown markup the text conversion added: bold markers
+    (``**``) removed, links ``[printed words](#...)`` reduced to their printed words.
+
+    Only the source is stripped: a quote must not carry the markup itself.
+    """
+    return _MD_LINK.sub(r"\1", text).replace("**", "")
+
+
+def has_markup(text: str) -> bool:
+    """Whether a text still carries conversion markup (``**`` or a ``[words](#...)`` link)."""
+    return "**" in text or _MD_LINK.search(text) is not None
+
+
+def rejoin_skipped(text: str, skipped: list[dict[str, str]] | None) -> str | None:
+    """The quote as it stands in the source, with each recorded ``skipped_in_source`` fragment put
+    back after the words it follows (``after``); None when an ``after`` is not in the text once.
+
+    A quote may leave out a fragment the text conversion put inside a printed sentence (rotated
+    margin text, a table label that slid into the cell); the data names each fragment, and the
+    check looks for the whole run (quote + fragment) in the source, so no word can be added.
+    """
+    rebuilt = normalise(text)
+    for gap in skipped or []:
+        after = normalise(gap["after"])
+        if not after or rebuilt.count(after) != 1:
+            return None
+        cut = rebuilt.index(after) + len(after)
+        rebuilt = normalise(f"{rebuilt[:cut]} {gap['fragment']} {rebuilt[cut:]}")
+    return rebuilt
 
 
 def check_data(
@@ -70,8 +105,6 @@ def check_consistency(data: dict[str, Any], origin: dict[str, Path] | None = Non
 
     def ref(cid: str, *path: Any) -> None:
         if cid not in contact_ids:
-            from thresholdkit.model.errors import did_you_mean
-
             problems.append(f"{where(*path)}: unknown contact '{cid}'{did_you_mean(cid, contact_ids)}")
 
     for i, c in enumerate(data["contacts"]):
@@ -105,13 +138,28 @@ def check_consistency(data: dict[str, Any], origin: dict[str, Path] | None = Non
                     f"{where('indicator_sets')}: set '{s['id']}' has no indicators at level {missing}"
                     " (add them, or list the levels the set covers in 'levels')"
                 )
-    for set_id, gi, ii, _group, ind in iter_indicators(data):
-        if ind["id"] in seen:
+    published = {s["id"] for s in data["indicator_sets"] if s["published"]}
+    for set_id, gi, ii, group, ind in iter_indicators(data):
+        key = f"{set_id}/{ind['id']}"
+        if key in seen:
             problems.append(
                 f"{where('indicator_sets')}: set '{set_id}' group {gi} indicator {ii}: duplicate indicator id "
-                f"'{ind['id']}' (already used in set '{seen[ind['id']]}'); ids must be unique within the area"
+                f"'{ind['id']}' (already used in set '{set_id}'); ids must be unique within their set"
             )
-        seen[ind["id"]] = set_id
+        seen[key] = set_id
+        esc = ind.get("escalation")
+        if esc is not None:
+            here = f"{where('indicator_sets')}: set '{set_id}' group {gi} indicator {ii}: escalation"
+            if esc["text"] not in ind["text"]:
+                problems.append(f"{here}: its text is not found in the indicator's text (quote the words that say so)")
+            if esc["level"] <= group["level"]:
+                problems.append(f"{here}: level {esc['level']} is not above the indicator's level {group['level']}")
+        see = ind.get("see_set")
+        if see is not None and (see == set_id or see not in published):
+            problems.append(
+                f"{where('indicator_sets')}: set '{set_id}' group {gi} indicator {ii}: see_set '{see}' is not "
+                f"another published set of the area{did_you_mean(see, sorted(published - {set_id}))}"
+            )
 
     for key in ("guidance", "errata"):
         ids = [item["id"] for item in data.get(key, [])]
@@ -120,12 +168,55 @@ def check_consistency(data: dict[str, Any], origin: dict[str, Path] | None = Non
     rule_ids = [r["id"] for r in data["consent"]["rules"]]
     for dup in sorted({x for x in rule_ids if rule_ids.count(x) > 1}):
         problems.append(f"{where('consent', 'rules')}: duplicate rule id '{dup}'")
+    problems += check_consent_lists(data, origin)
     proc_ids = [p["id"] for p in data["pathway"].get("procedures", [])]
     for dup in sorted({x for x in proc_ids if proc_ids.count(x) > 1}):
         problems.append(f"{where('pathway', 'procedures')}: duplicate procedure id '{dup}'")
     pl = [lp["level"] for lp in data["pathway"]["levels"]]
     for dup in sorted({x for x in pl if pl.count(x) > 1}):
         problems.append(f"{where('pathway', 'levels')}: level {dup} appears more than once")
+    return problems
+
+
+#: Consent wording that promises a list: a trailing colon, or a dangling "unless".
+_PROMISES_A_LIST = re.compile(r"(:|\bunless)\s*$", re.IGNORECASE)
+
+
+def check_consent_lists(data: dict[str, Any], origin: dict[str, Path] | None = None) -> list[str]:
+    """A consent text (rule, inform or record item, note) that ends by introducing a list
+    ("... unless to do so may:") carries that list with it as ``exceptions``, whose ``lead``
+    is the end of the text; the list's items do not themselves end on a colon."""
+    problems: list[str] = []
+    consent = data.get("consent") or {}
+    owners: list[tuple[list[Any], dict[str, Any]]] = []
+    for i, rule in enumerate(consent.get("rules", [])):
+        owners.append((["consent", "rules", i], rule))
+        for key in ("inform", "record"):
+            for j, q in enumerate(rule.get(key, [])):
+                owners.append((["consent", "rules", i, key, j], q))
+    for j, q in enumerate(consent.get("notes", [])):
+        owners.append((["consent", "notes", j], q))
+    for path, owner in owners:
+        text, exceptions = owner["text"], owner.get("exceptions")
+        if exceptions is None:
+            if _PROMISES_A_LIST.search(text):
+                problems.append(
+                    f"{_where(origin, path)}: the text ends {text[-30:]!r} but the list it introduces is not "
+                    "with it: add the document's list as 'exceptions' (lead: the words that introduce it; "
+                    "items: each item verbatim with its source)"
+                )
+            continue
+        if not normalise(text).endswith(normalise(exceptions["lead"])):
+            problems.append(
+                f"{_where(origin, [*path, 'exceptions', 'lead'])}: exceptions lead {exceptions['lead']!r} "
+                "must be the words that end the text it belongs to"
+            )
+        for k, item in enumerate(exceptions["items"]):
+            if _PROMISES_A_LIST.search(item["text"]):
+                problems.append(
+                    f"{_where(origin, [*path, 'exceptions', 'items', k])}: an exception ends "
+                    f"{item['text'][-30:]!r}, introducing a list of its own, which exceptions cannot hold"
+                )
     return problems
 
 
@@ -214,17 +305,51 @@ def iter_printed_names(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], 
                     yield ("indicator_sets", si, "groups", gi, key), g[key]
 
 
+def _node(data: Any, path: tuple[Any, ...]) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
 def check_verbatim(data: dict[str, Any], source_dir: Path, origin: dict[str, Path] | None = None) -> list[str]:
+    """Every quote and printed name must stand in the source text, whitespace aside, against the
+    source with its conversion markup stripped (:func:`strip_markup`). A quote that records
+    ``skipped_in_source`` fragments must stand there whole once they are put back, and only then."""
     source_file = source_dir / data["document"]["source_file"]
     try:
-        source = normalise(source_file.read_text(encoding="utf-8"))
+        source = normalise(strip_markup(source_file.read_text(encoding="utf-8")))
     except OSError:
         return [f"{source_file}: source text not found; cannot check quotes are verbatim"]
     problems = []
-    for path, text in [*iter_quotes(data), *iter_printed_names(data)]:
-        if normalise(text) not in source:
-            short = text if len(text) < 70 else text[:67] + "..."
-            problems.append(f"{_where(origin, list(path))}: text not found verbatim in {source_file.name}: {short!r}")
+    quotes = [(path, text, _node(data, path).get("skipped_in_source")) for path, text in iter_quotes(data)]
+    names = [(path, text, None) for path, text in iter_printed_names(data)]
+    for path, text, skipped in [*quotes, *names]:
+        short = text if len(text) < 70 else text[:67] + "..."
+        where = _where(origin, list(path))
+        if has_markup(text):
+            problems.append(
+                f"{where}: text carries the conversion's Markdown markup (** or [..](#)); "
+                f"quote the printed words only: {short!r}"
+            )
+            continue
+        if isinstance(skipped, list) and skipped:
+            whole = rejoin_skipped(text, skipped)
+            if whole is None:
+                problems.append(
+                    f"{where}: a skipped_in_source 'after' is not found exactly once in the text: {short!r}"
+                )
+            elif normalise(text) in source:
+                problems.append(
+                    f"{where}: skipped_in_source is recorded but the text stands in {source_file.name} "
+                    "without it; remove it"
+                )
+            elif whole not in source:
+                problems.append(
+                    f"{where}: text (with its skipped_in_source fragments put back) not found verbatim "
+                    f"in {source_file.name}: {short!r}"
+                )
+        elif normalise(text) not in source:
+            problems.append(f"{where}: text not found verbatim in {source_file.name}: {short!r}")
     return problems
 
 

@@ -159,8 +159,15 @@ FACTS: dict[str, Field] = {
         Field("gestation_weeks", ("integer",), "For an unborn child: weeks of pregnancy.", minimum=0, maximum=45),
         Field("homeless", ("boolean",), "The child or young person is homeless."),
         Field("sexually_active", ("boolean",), "The child or young person is sexually active."),
+        Field("pregnant", ("boolean",), "The child or young person is pregnant."),
     )
 }
+
+#: thresholdkit's reading, not any document's: the concept each measured fact is about. A
+#: case giving the fact is told of the indicators of that concept above its level that print
+#: no figure, which the fact alone cannot settle (Telford prints attendance figures at Levels
+#: 1 and 2, and "Persistent absence" at Level 3 with none).
+FIGURE_CONCEPTS: dict[str, str] = {"attendance_percent": "school-attendance"}
 
 #: The fields of a case, in order.
 CASE_FIELDS: dict[str, Field] = {
@@ -168,12 +175,17 @@ CASE_FIELDS: dict[str, Field] = {
     for f in (
         Field("id", ("string", "integer"), "Your own reference for the case (never a child's name)."),
         Field("area", ("string",), "Area id; when given it must match the area assessed.", min_length=1),
-        Field("set", ("string",), "Named indicator set (default main).", min_length=1),
+        Field(
+            "set",
+            ("string",),
+            "Only this indicator set (default: every set the document publishes).",
+            min_length=1,
+        ),
         Field(
             "indicators",
             ("array",),
-            "Indicator ids of the area, each named once.",
-            items=Field("indicator", ("string",), "An indicator id.", min_length=1),
+            "Indicators of the area, each named once: an id found in one set only, or set/id.",
+            items=Field("indicator", ("string",), "An indicator id, or set/id.", min_length=1),
             unique=True,
         ),
         Field(

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
         Condition,
         ConsentAdvice,
         ConsentDocument,
+        ConsentExceptions,
+        ConsentQuote,
         ConsentRule,
         ConsentRules,
         ConsentState,
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
         Emergency,
         EmergencyRoute,
         Erratum,
+        Escalation,
         FactName,
         Facts,
         Form,
@@ -98,6 +101,8 @@ __all__ = [
     "Condition",
     "ConsentAdvice",
     "ConsentDocument",
+    "ConsentExceptions",
+    "ConsentQuote",
     "ConsentRule",
     "ConsentRules",
     "ConsentState",
@@ -112,6 +117,7 @@ __all__ = [
     "Emergency",
     "EmergencyRoute",
     "Erratum",
+    "Escalation",
     "FactName",
     "Facts",
     "Form",
@@ -220,6 +226,11 @@ class Indicator:
     - ``conditions`` and ``condition_use``: printed thresholds as checkable conditions on a
       case's facts (``sufficient``: facts alone match it; ``qualifies``: only when named).
     - ``concepts`` and ``dimensions``: tags from the shared vocabulary.
+    - ``see_set``: the set the document's text points to ("refer to CE section"), or None.
+    - ``escalation``: a higher level its own words print for a narrower case, with the
+      conditions on a case's facts (:class:`Escalation`), or None.
+    - ``ref`` (a property): ``id`` in the main set, ``set/id`` in any other; how output and
+      case files name it. A bare id names an indicator only while it is in one set alone.
 
     A plain slotted class: no dataclass compile at start-up.
     """
@@ -232,9 +243,11 @@ class Indicator:
         "domain",
         "domain_label",
         "domain_uncertain",
+        "escalation",
         "id",
         "level",
         "note",
+        "see_set",
         "set",
         "source",
         "subdomain",
@@ -257,19 +270,29 @@ class Indicator:
         concepts: tuple[str, ...] = (),
         condition_use: str = "sufficient",
         dimensions: tuple[str, ...] = (),
+        see_set: str | None = None,
+        escalation: Escalation | None = None,
     ) -> None:
         self.id, self.level, self.domain, self.domain_label = id, level, domain, domain_label
         self.text, self.source, self.set, self.subdomain = text, source, set, subdomain
         self.domain_uncertain, self.note, self.conditions, self.concepts = domain_uncertain, note, conditions, concepts
         self.condition_use = condition_use
         self.dimensions = dimensions
+        self.see_set = see_set
+        self.escalation = escalation
 
     def __repr__(self) -> str:
         return f"Indicator({self.id!r}, level={self.level})"
 
+    @property
+    def ref(self) -> str:
+        """How output names the indicator: its id in the main set, ``set/id`` in any other."""
+        return self.id if self.set == "main" else f"{self.set}/{self.id}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "ref": self.ref,
             "level": self.level,
             "domain": self.domain,
             "domain_label": self.domain_label,
@@ -283,13 +306,16 @@ class Indicator:
             "condition_use": self.condition_use if self.conditions else None,
             "concepts": list(self.concepts),
             "dimensions": list(self.dimensions),
+            "see_set": self.see_set,
+            "escalation": dict(self.escalation) if self.escalation else None,
         }
 
 
 class Assessment:
     """The result of assessing one case (:func:`thresholdkit.rules.assess.assess`).
 
-    - ``area``, ``area_name``, ``set``: what was assessed against.
+    - ``area``, ``area_name``: what was assessed against; ``set``: the one indicator set the
+      case was limited to, or None for every published set (each indicator names its own).
     - ``level`` (1-4), ``level_name`` (the local name), ``level_label`` (the heading as
       printed): the highest level among the matched indicators, or the practitioner's own
       level when that is higher; ``basis`` says which (``indicators`` or
@@ -300,6 +326,8 @@ class Assessment:
     - ``pathway``: the level's :class:`AssessedPathway` (with its procedures); ``contacts``:
       the :class:`Contact` entries to use; ``consent``: the :class:`ConsentRule` entries that
       apply at the level; ``guidance``: the document's words on deciding.
+    - ``see``: where a matched indicator's text points to another set ("refer to CE
+      section"): ``{"from", "set", "title", "command"}`` for each, once per set.
     - ``warnings``: sentences to show; ``disclaimer``; ``document`` and ``versions``: what the
       result is based on.
 
@@ -312,7 +340,7 @@ class Assessment:
         *,
         area: str,
         area_name: str,
-        set: str,
+        set: str | None,
         level: int,
         level_name: str,
         level_label: str,
@@ -328,6 +356,7 @@ class Assessment:
         warnings: list[str] | None = None,
         practitioner_level: int | None = None,
         disclaimer: str = DISCLAIMER,
+        see: list[dict[str, str]] | None = None,
     ) -> None:
         self.area, self.area_name, self.set, self.level = area, area_name, set, level
         self.level_name, self.level_label, self.basis, self.indicators = level_name, level_label, basis, indicators
@@ -335,6 +364,7 @@ class Assessment:
         self.guidance, self.document, self.versions = guidance, document, versions
         self.warnings = warnings if warnings is not None else []
         self.practitioner_level, self.disclaimer = practitioner_level, disclaimer
+        self.see = see if see is not None else []
         #: Which line to call at a moment (``assess --at/--now``), else None.
         self.call_now: OpeningAdvice | None = None
 
@@ -358,6 +388,7 @@ class Assessment:
             "consent": self.consent,
             "guidance": self.guidance,
             "warnings": self.warnings,
+            "see": self.see,
             "disclaimer": self.disclaimer,
             "document": self.document,
             "versions": self.versions,

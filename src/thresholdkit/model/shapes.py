@@ -57,7 +57,9 @@ GuidanceKind = Literal[
     "other",
 ]
 #: A case fact that indicators' conditions can test (see :mod:`thresholdkit.model.case`).
-FactName = Literal["age", "attendance_percent", "school_phase", "gestation_weeks", "homeless", "sexually_active"]
+FactName = Literal[
+    "age", "attendance_percent", "school_phase", "gestation_weeks", "homeless", "sexually_active", "pregnant"
+]
 #: A condition's comparison.
 Op = Literal["lt", "le", "gt", "ge", "eq", "between", "in"]
 
@@ -205,14 +207,25 @@ class Condition(TypedDict, total=False):
     any: list[list["Condition"]]
 
 
+class Escalation(TypedDict):
+    """A higher ``level`` the indicator's own words print for a narrower case, when the case's
+    facts meet ``conditions``; ``text`` is those words, verbatim."""
+
+    level: int
+    conditions: list[Condition]
+    text: str
+
+
 class IndicatorEntry(TypedDict):
     """One indicator as the data holds it, inside an :class:`IndicatorGroup` (the library
     returns :class:`~thresholdkit.model.objects.Indicator` objects built from these).
 
     ``id`` is stable and does not encode the level; ``text`` is verbatim; ``source``,
     ``subdomain`` and ``dimensions`` override the group's; ``domain_uncertain`` and ``note``
-    flag a domain the layout does not settle; ``conditions`` (with ``condition_use``) encode
-    printed thresholds; ``concepts`` tag it with the shared vocabulary.
+    flag a domain the layout does not settle; ``skipped_in_source`` names conversion fragments
+    (margin text) that stand inside the printed bullet in the source text; ``conditions`` (with
+    ``condition_use``) encode printed thresholds; ``concepts`` tag it with the shared vocabulary; ``see_set`` is the
+    set the text points to ("refer to CE section").
     """
 
     id: str
@@ -221,10 +234,13 @@ class IndicatorEntry(TypedDict):
     subdomain: NotRequired[str]
     domain_uncertain: NotRequired[bool]
     note: NotRequired[str]
+    skipped_in_source: NotRequired[list[dict[str, str]]]
     conditions: NotRequired[list[Condition]]
     concepts: NotRequired[list[str]]
     condition_use: NotRequired[Literal["sufficient", "qualifies"]]
     dimensions: NotRequired[list[str]]
+    see_set: NotRequired[str]
+    escalation: NotRequired[Escalation]
 
 
 class IndicatorGroup(TypedDict):
@@ -501,12 +517,32 @@ class ConsentWhen(TypedDict, total=False):
     risk_if_sought: bool
 
 
+class ConsentExceptions(TypedDict):
+    """The list a consent text ends by introducing, kept with the text it belongs to: ``lead``,
+    the words (verbatim) that end that text and introduce the list (``"unless to do so
+    may:"``), and the list's ``items`` in document order (verbatim, each with its source).
+    A consent text that ends on a colon or a dangling "unless" always carries them."""
+
+    lead: str
+    items: list[Quote]
+
+
+class ConsentQuote(Quote):
+    """A verbatim passage of the consent section (an ``inform`` or ``record`` item, a note):
+    ``text``, ``source`` and, where the text ends by introducing a list, its ``exceptions``."""
+
+    exceptions: NotRequired[ConsentExceptions]
+
+
 class ConsentRule(TypedDict):
     """One rule of the document's consent section (``Area.consent_rules()["rules"]``).
 
     ``when`` it applies, the ``decision`` it encodes, the ``text`` it encodes (verbatim) and its
-    ``source``; ``inform``, whom to inform, and ``record``, what to record and where (verbatim).
-    As :func:`thresholdkit.rules.consent.evaluate` returns it, every key is present.
+    ``source``; ``inform``, whom to inform, and ``record``, what to record and where (verbatim);
+    ``exceptions``, where the text ends by introducing a list ("... unless to do so may:"),
+    that list (:class:`ConsentExceptions`): part of the rule, shown with it.
+    As :func:`thresholdkit.rules.consent.evaluate` returns it, every key is present but
+    ``exceptions``, which is there only when the rule has them.
     """
 
     id: str
@@ -514,8 +550,9 @@ class ConsentRule(TypedDict):
     decision: Decision
     text: str
     source: Source
-    inform: NotRequired[list[Quote]]
-    record: NotRequired[list[Quote]]
+    inform: NotRequired[list[ConsentQuote]]
+    record: NotRequired[list[ConsentQuote]]
+    exceptions: NotRequired[ConsentExceptions]
 
 
 class ConsentRules(TypedDict):
@@ -523,7 +560,7 @@ class ConsentRules(TypedDict):
     order and its general ``notes`` (verbatim)."""
 
     rules: list[ConsentRule]
-    notes: NotRequired[list[Quote]]
+    notes: NotRequired[list[ConsentQuote]]
 
 
 class ConsentAdvice(TypedDict):
@@ -538,7 +575,7 @@ class ConsentAdvice(TypedDict):
     risk_if_sought: bool | None
     decision: Decision | None
     rules: list[ConsentRule]
-    notes: list[Quote]
+    notes: list[ConsentQuote]
 
 
 # --- the documents of the lookup commands -----------------------------------------------
@@ -603,7 +640,7 @@ class Facts(TypedDict, total=False):
     meaning.
 
     ``age`` (0-25), ``attendance_percent`` (0-100), ``school_phase`` (``primary`` or
-    ``secondary``), ``gestation_weeks`` (0-45), ``homeless``, ``sexually_active``.
+    ``secondary``), ``gestation_weeks`` (0-45), ``homeless``, ``sexually_active``, ``pregnant``.
     """
 
     age: int
@@ -612,6 +649,7 @@ class Facts(TypedDict, total=False):
     gestation_weeks: int
     homeless: bool
     sexually_active: bool
+    pregnant: bool
 
 
 class Case(TypedDict, total=False):

@@ -15,9 +15,10 @@ from thresholdkit.areas.registry import Area
 from thresholdkit.model.case import check_facts
 from thresholdkit.model.errors import NotPublishedError, UsageError, did_you_mean
 from thresholdkit.model.objects import LEVEL_MAX, LEVEL_MIN, TOP_LEVEL, Assessment, Indicator
-from thresholdkit.rules.cases import condition_facts, condition_holds
+from thresholdkit.rules.cases import condition_holds
 from thresholdkit.rules.consent import evaluate
 from thresholdkit.rules.level import final_level
+from thresholdkit.rules.notices import area_notices, case_warnings, contradicted, highest, unprinted_figures
 
 if TYPE_CHECKING:
     from thresholdkit.model.case import Case, Facts
@@ -26,27 +27,59 @@ if TYPE_CHECKING:
 __all__ = ["TOP_LEVEL", "assess", "assess_case", "contradicted", "emergency_route", "match_facts", "resolve_indicators"]
 
 
-def resolve_indicators(area: Area, ids: list[str], set_id: str = "main") -> list[Indicator]:
-    """The indicators named by ``ids``, in order. An unknown id is an error with suggestions; an
-    id named twice is an error too (duplicated input is never silently merged)."""
-    by_id = {i.id: i for i in area.indicators(set_id)}
+def _set_hint(area: Area, set_id: str | None) -> str:
+    return f"list them with 'thresholdkit indicators {area.id}" + (f" --set {set_id}'" if set_id else "'")
+
+
+def resolve_indicator(area: Area, ref: str, set_id: str | None = None) -> Indicator:
+    """The indicator named by ``ref``: a bare id found in one published set only, or a
+    qualified ``set/id``. With ``set_id``, only that set's indicators can be named.
+
+    An unknown reference is an error with suggestions, one found in another set than
+    ``set_id`` says where it is, and a bare id in more than one set is ambiguous: an error
+    listing the qualified forms (a case is never silently read as one of them).
+    """
+    area.indicators(set_id)  # an unknown set, or a document that publishes none, is an error here
+    refs = area.indicator_refs()
+    iid = ref.strip()
+    found = refs.get(iid, [])
+    if set_id is not None:
+        inside = [i for i in found if i.set == set_id]
+        if not inside and found:
+            where = ", ".join(sorted({i.set for i in found}))
+            raise UsageError(
+                f"indicator '{iid}' is in set '{where}', not in set '{set_id}'; "
+                f"drop --set (or the case's 'set') to name indicators of every set"
+            )
+        found = inside
+    if not found:
+        pool = [r for r, items in refs.items() if set_id is None or any(i.set == set_id for i in items)]
+        in_set = f" (set '{set_id}')" if set_id else ""
+        raise UsageError(
+            f"unknown indicator '{iid}' in {area.id}{in_set}{did_you_mean(iid, pool)}; {_set_hint(area, set_id)}"
+        )
+    if len(found) > 1:
+        forms = " or ".join(f"'{i.set}/{i.id}'" for i in found)
+        raise UsageError(f"indicator '{iid}' is in more than one set of {area.id}; name it as {forms}")
+    return found[0]
+
+
+def resolve_indicators(area: Area, ids: list[str], set_id: str | None = None) -> list[Indicator]:
+    """The indicators named by ``ids`` (see :func:`resolve_indicator`), in order. An indicator
+    named twice, even in two forms (``x`` and ``main/x``), is an error too: duplicated input
+    is never silently merged."""
     out: list[Indicator] = []
     for raw in ids:
-        iid = raw.strip()
-        if iid not in by_id:
-            raise UsageError(
-                f"unknown indicator '{iid}' in {area.id} (set '{set_id}'){did_you_mean(iid, by_id)}; "
-                f"list them with 'thresholdkit indicators {area.id}"
-                + (f" --set {set_id}'" if set_id != "main" else "'")
-            )
-        if by_id[iid] in out:
-            raise UsageError(f"indicator '{iid}' is named more than once; name each indicator once")
-        out.append(by_id[iid])
+        ind = resolve_indicator(area, raw, set_id)
+        if ind in out:
+            raise UsageError(f"indicator '{raw.strip()}' is named more than once; name each indicator once")
+        out.append(ind)
     return out
 
 
-def match_facts(area: Area, facts: Mapping[str, Any], set_id: str = "main") -> list[Indicator]:
-    """Indicators whose structured conditions all hold for the case's facts."""
+def match_facts(area: Area, facts: Mapping[str, Any], set_id: str | None = None) -> list[Indicator]:
+    """Indicators whose structured conditions all hold for the case's facts (in every
+    published set, or in ``set_id`` only)."""
     if not facts:
         return []
     return [
@@ -54,14 +87,6 @@ def match_facts(area: Area, facts: Mapping[str, Any], set_id: str = "main") -> l
         for i in area.indicators(set_id)
         if i.conditions and i.condition_use == "sufficient" and all(condition_holds(c, facts) for c in i.conditions)
     ]
-
-
-def contradicted(ind: Indicator, facts: Mapping[str, Any]) -> bool:
-    """A named indicator whose conditions the case's own facts (all given) do not meet."""
-    if not ind.conditions or not facts:
-        return False
-    needed = set().union(*(condition_facts(c) for c in ind.conditions))
-    return needed <= set(facts) and not all(condition_holds(c, facts) for c in ind.conditions)
 
 
 def _contact(area: Area, cid: str) -> Contact:
@@ -148,7 +173,7 @@ def assess(
     area: Area,
     indicator_ids: list[str] | None = None,
     *,
-    set_id: str = "main",
+    set_id: str | None = None,
     level: int | None = None,
     facts: Mapping[str, Any] | None = None,
 ) -> Assessment:
@@ -164,44 +189,38 @@ def assess(
     if not indicator_ids and level is None and not checked:
         raise UsageError("nothing to assess: give --indicator ID, --level N or a case file")
     matched: list[Indicator] = []
+    named: list[Indicator] = []
     if indicator_ids or checked:
         try:
             matched = resolve_indicators(area, indicator_ids, set_id)
+            named.extend(matched)
             for ind in match_facts(area, checked, set_id):
                 if ind not in matched:
                     matched.append(ind)
         except NotPublishedError:
             if level is None or indicator_ids:
                 raise
-    else:
+    elif set_id is not None:
         area.indicator_set(set_id)  # an unknown set is an error even with --level alone
-    warnings: list[str] = []
-    for ind in matched:
-        if ind.id in indicator_ids and contradicted(ind, checked):
-            warnings.append(
-                f"'{ind.id}' was named, but the case's facts do not meet its printed conditions; "
-                "it is kept (an assessment never drops a named indicator): check the facts."
-            )
     if not matched and level is None:
         raise UsageError("the case's facts match no indicator; give --indicator ID or --level N")
-    top = max((i.level for i in matched), default=0)
-    if level is not None and level < top:
-        warnings.append(
-            f"The level you gave ({level}) is below the highest matched indicator ({top}); "
-            f"level {top} is shown, because an assessment is never below its highest indicator."
-        )
+    top = highest(matched, checked)
     final, basis = final_level(top, level)
     lv = area.level(final)
     review = area.review_warning()
-    if review:
-        warnings.insert(0, review)
-    draft = area.draft_notice()
-    if draft:  # an unfinished plugin, used only because drafts were allowed
-        warnings.insert(0, draft)
+    warnings = case_warnings(
+        area_notices(area), matched, named, checked, level, top, final, unprinted_figures(area) if checked else None
+    )
+    see: list[dict[str, str]] = []
     for ind in matched:
-        if ind.domain_uncertain:
-            warnings.append(
-                f"The document's layout does not show the domain of '{ind.id}' for certain: {ind.note or ''}".strip()
+        if ind.see_set and all(x["set"] != ind.see_set for x in see):
+            see.append(
+                {
+                    "from": ind.ref,
+                    "set": ind.see_set,
+                    "title": area.indicator_set(ind.see_set)["title"],
+                    "command": f"thresholdkit indicators {area.id} --set {ind.see_set}",
+                }
             )
     pathway: AssessedPathway = {**area.level_pathway(final), "procedures": area.procedures(final)}
     contact_ids = list(pathway.get("contacts", []))
@@ -241,6 +260,7 @@ def assess(
         versions={"thresholdkit": __version__, "plugin": area.record.version},
         warnings=warnings,
         practitioner_level=level,
+        see=see,
     )
 
 
@@ -253,7 +273,7 @@ def assess_case(area: Area, case: Case) -> Assessment:
     return assess(
         area,
         list(case.get("indicators", [])),
-        set_id=case.get("set", "main"),
+        set_id=case.get("set"),
         level=case.get("level"),
         facts=case.get("facts"),
     )

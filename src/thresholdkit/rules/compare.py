@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from thresholdkit.areas.registry import Area, Registry
@@ -86,7 +87,7 @@ def compare_concept(areas: list[Area], concept: str) -> dict[str, Any]:
         levels: dict[str, list[dict[str, Any]]] = {}
         for i in tagged:
             levels.setdefault(str(i.level), []).append(
-                {"id": i.id, "set": i.set, "text": i.text, "level": i.level, "source": i.source}
+                {"id": i.id, "ref": i.ref, "set": i.set, "text": i.text, "level": i.level, "source": i.source}
             )
             sig = _signature(i)
             if sig:
@@ -103,23 +104,46 @@ def compare_concept(areas: list[Area], concept: str) -> dict[str, Any]:
                 "level_names": {str(lv["level"]): lv["name"] for lv in a.levels()},
             }
         )
+    from thresholdkit.rules.cases import condition_holds
+    from thresholdkit.rules.notices import highest
+
+    def level_at(area_id: str, case: dict[str, Any]) -> tuple[int, Indicator | None]:
+        """The area's level for the witness case, from every indicator of this signature that
+        the case's facts meet (escalations included), and the indicator that sets it."""
+        hits = [
+            i
+            for a, i in members
+            if a == area_id and i.condition_use == "sufficient" and all(condition_holds(c, case) for c in i.conditions)
+        ]
+        top = highest(hits, case)
+        return top, next((i for i in hits if highest([i], case) == top), None)
+
+    said: set[tuple[str, str, str]] = set()
     for sig, members in sorted(by_signature.items(), key=lambda kv: sorted(kv[0])):
         for (a1, i1), (a2, i2) in _pairs(members):
-            if a1 == a2 or i1.level == i2.level:
+            if a1 == a2:
                 continue
-            case = witness(i1, i2)
-            if case is not None:
-                result["differences"].append(
-                    {
-                        "kind": "same situation, different levels",
-                        "facts": sorted(sig),
-                        "example": case,
-                        "indicators": [
-                            {"area": a1, "id": i1.id, "level": i1.level, "text": i1.text},
-                            {"area": a2, "id": i2.id, "level": i2.level, "text": i2.text},
-                        ],
-                    }
-                )
+            for case in witnesses(i1, i2):  # the first same situation the two areas set apart
+                (l1, j1), (l2, j2) = level_at(a1, case), level_at(a2, case)
+                if l1 != l2 and j1 is not None and j2 is not None:
+                    break
+            else:
+                continue
+            key = (a1, a2, repr(sorted(case.items())))
+            if key in said:
+                continue
+            said.add(key)
+            result["differences"].append(
+                {
+                    "kind": "same situation, different levels",
+                    "facts": sorted(sig),
+                    "example": case,
+                    "indicators": [
+                        {"area": a1, "id": j1.id, "ref": j1.ref, "level": l1, "text": j1.text},
+                        {"area": a2, "id": j2.id, "ref": j2.ref, "level": l2, "text": j2.text},
+                    ],
+                }
+            )
     if len(set(top.values())) > 1:
         result["differences"].append(
             {
@@ -154,11 +178,18 @@ def _candidates(ind: Indicator) -> dict[str, set[Any]]:
 
     for c in ind.conditions:
         add(c)
+    for c in ind.escalation["conditions"] if ind.escalation else ():
+        add(c)
     return values
 
 
 def witness(a: Indicator, b: Indicator) -> dict[str, Any] | None:
     """A case whose facts meet both indicators' conditions (the same situation), or None."""
+    return next(witnesses(a, b), None)
+
+
+def witnesses(a: Indicator, b: Indicator) -> Iterator[dict[str, Any]]:
+    """Every case, from the figures the two print, whose facts meet both indicators' conditions."""
     import itertools
 
     from thresholdkit.rules.cases import condition_holds
@@ -173,8 +204,7 @@ def witness(a: Indicator, b: Indicator) -> dict[str, Any] | None:
     for combo in itertools.product(*(sorted(pool[f], key=str) for f in facts)):
         case = dict(zip(facts, combo, strict=True))
         if all(condition_holds(c, case) for c in a.conditions) and all(condition_holds(c, case) for c in b.conditions):
-            return case
-    return None
+            yield case
 
 
 _WORD = re.compile(r"[a-z]{4,}")
@@ -192,11 +222,11 @@ def nearest(areas: list[Area], ref: str, per_area: int = 3) -> dict[str, Any]:
     source_area = next((a for a in areas if a.id == area_id.lower()), None)
     if source_area is None:
         raise UsageError(f"unknown area '{area_id}'{did_you_mean(area_id, [a.id for a in areas])}")
-    items = all_indicators(source_area) or []
-    by_id = {i.id: i for i in items}
-    if ind_id not in by_id:
-        raise UsageError(f"unknown indicator '{ind_id}' in {source_area.id}{did_you_mean(ind_id, by_id)}")
-    me = by_id[ind_id]
+    from thresholdkit.rules.assess import resolve_indicator
+
+    if all_indicators(source_area) is None:
+        raise UsageError(f"unknown indicator '{ind_id}' in {source_area.id}: its document publishes no indicators")
+    me = resolve_indicator(source_area, ind_id)
     my_concepts, my_sig, my_words = set(me.concepts), _signature(me), _words(me.text)
     out: dict[str, Any] = {"indicator": {"area": source_area.id, **me.to_dict()}, "areas": []}
     for a in areas:
@@ -227,6 +257,7 @@ def nearest(areas: list[Area], ref: str, per_area: int = 3) -> dict[str, Any]:
                 "matches": [
                     {
                         "id": o.id,
+                        "ref": o.ref,
                         "set": o.set,
                         "level": o.level,
                         "level_name": names[o.level],
