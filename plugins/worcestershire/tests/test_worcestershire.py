@@ -109,4 +109,8 @@ def test_sexual_activity_under_13_by_facts():
     from thresholdkit.rules.assess import assess
 
     result = assess(area("worcestershire"), facts={"age": 12, "sexually_active": True})
-    assert [i.id for i in result.indicators] == ["sexual-activity-under-13"] and result.level == 4
+    # both printed figures hold at 12 (under 13 at level 4, under 16 at level 2): level 4, highest first
+    assert [i.id for i in result.indicators] == ["sexual-activity-under-13", "starting-sex-under-16"]
+    assert result.level == 4
+    older = assess(area("worcestershire"), facts={"age": 15, "sexually_active": True})
+    assert [i.id for i in older.indicators] == ["starting-sex-under-16"] and older.level == 2

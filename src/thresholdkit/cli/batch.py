@@ -37,7 +37,7 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
 
     Each record gives an id, an area, and indicator ids (a list in JSONL, ';'-separated in CSV),
     a practitioner's level, or facts (age, attendance_percent, school_phase, gestation_weeks,
-    homeless, sexually_active). Areas may be mixed. A summary goes to stderr. Exit status 0
+    homeless, sexually_active, pregnant). Areas may be mixed. A summary goes to stderr. Exit status 0
     when every record was assessed, 4 when some records carry an error.
     """
     import signal

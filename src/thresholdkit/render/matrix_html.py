@@ -17,7 +17,7 @@ def render(m: dict[str, Any], generated: str, version: str) -> str:
     head = "".join(f'<th scope="col">{escape(a["name"])}</th>' for a in areas)
     body = []
     for row in m["rows"]:
-        code = f' <span class="code">({escape(row["cin_code"])})</span>' if row["cin_code"] else ""
+        code = f' <span class="code">({escape(", ".join(row["cin_code"]))})</span>' if row["cin_code"] else ""
         cells = []
         for a in areas:
             value = row["areas"][a["id"]]
