@@ -29,10 +29,19 @@ class Run:
     err: str
 
 
+def _runner() -> CliRunner:
+    """A runner that keeps stderr apart: click 8.2 and later always do; 8.1 needs mix_stderr=False."""
+    import inspect
+
+    if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters:
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    return CliRunner()
+
+
 @pytest.fixture
 def run() -> Callable[..., Run]:
     def _run(*args: str, input: str | None = None) -> Run:
-        result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+        result = _runner().invoke(cli, list(args), input=input, catch_exceptions=False)
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return _run
@@ -43,6 +52,11 @@ def assert_one_line_error(r: Run, code: int | None = None) -> None:
     if code is not None:
         assert r.code == code, r
     lines = [line for line in r.err.splitlines() if line.strip()]
+    # A command-line usage error keeps click's own two lines before it (issue 18): the usage,
+    # then "Try '... --help' for help."; the error itself is still one line.
+    if len(lines) == 3 and lines[0].startswith("Usage: ") and lines[1].startswith("Try '"):
+        assert lines[1].endswith(("--help' for help.", " -h' for help.")), r.err
+        lines = lines[2:]
     assert len(lines) == 1, r.err
     assert lines[0].startswith("Error: ")
     assert "Traceback" not in r.err + r.out

@@ -227,7 +227,9 @@ def new_manager() -> Any:
 
     pm = Manager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
-    if os.environ.get(ENV_TRACE):
+    from thresholdkit.model.environment import flag
+
+    if flag(ENV_TRACE):
         trace(pm)
     return pm
 

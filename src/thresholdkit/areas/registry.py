@@ -44,7 +44,9 @@ AUTHORITY_KEYS = ("authority", "document", "levels", "guidance", "glossary", "er
 
 def drafts_allowed() -> bool:
     """Whether draft areas may be used: ``THRESHOLDKIT_ALLOW_DRAFTS=1`` (or true, yes)."""
-    return os.environ.get(ENV_ALLOW_DRAFTS, "").strip().lower() in ("1", "true", "yes", "on")
+    from thresholdkit.model.environment import flag
+
+    return flag(ENV_ALLOW_DRAFTS)
 
 
 class AreaStatus:

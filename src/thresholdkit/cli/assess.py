@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import click
 
-from thresholdkit.cli.common import format_option, get_area, show
+from thresholdkit.cli.common import area_argument, complete_indicator, format_option, get_area, show
 from thresholdkit.model.errors import UsageError
 from thresholdkit.render.output import Result
 
 
 @click.command()
-@click.argument("area")
-@click.argument("case_file", required=False)
-@click.option("--indicator", "-i", "indicator_ids", multiple=True, help="Indicator id (repeatable).")
+@area_argument()
+@click.argument("case_file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--indicator",
+    "-i",
+    "indicator_ids",
+    multiple=True,
+    shell_complete=complete_indicator,
+    help="Indicator id, or set/id outside the main set (repeatable).",
+)
 @click.option("--level", "-l", type=click.IntRange(1, 4), help="Your own professional judgement of the level.")
 @click.option(
     "--set", "set_id", default=None, help="Only this indicator set (default: every set the document publishes)."

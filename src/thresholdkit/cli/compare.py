@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from thresholdkit.cli.common import format_option, registry, show
+from thresholdkit.cli.common import complete_concept, complete_role, format_option, registry, show
 from thresholdkit.render.output import Result
 
 areas_option = click.option("--areas", "-a", help="Comma-separated area ids (default: all installed).")
@@ -37,7 +37,7 @@ def levels_cmd(areas: str | None, fmt: str) -> None:
 
 
 @compare.command("concept")
-@click.argument("concept")
+@click.argument("concept", shell_complete=complete_concept)
 @areas_option
 @format_option
 def concept_cmd(concept: str, areas: str | None, fmt: str) -> None:
@@ -104,7 +104,7 @@ def indicator_cmd(ref: str, areas: str | None, top: int, fmt: str) -> None:
 
 
 @compare.command("pathway")
-@click.option("--level", "-l", type=click.IntRange(1, 4), required=True)
+@click.option("--level", "-l", type=click.IntRange(1, 4), required=True, help="Level of need, 1 to 4.")
 @areas_option
 @format_option
 def pathway_cmd(level: int, areas: str | None, fmt: str) -> None:
@@ -116,9 +116,9 @@ def pathway_cmd(level: int, areas: str | None, fmt: str) -> None:
 
 
 @compare.command("contacts")
-@click.option("--role", "-r", help="Only contacts with this role.")
+@click.option("--role", "-r", shell_complete=complete_role, help="Only contacts with this role.")
 @click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'", help="Mark each contact open or closed at this moment.")
-@click.option("--now", is_flag=True)
+@click.option("--now", is_flag=True, help="Say which line of each area is open now (UK time).")
 @areas_option
 @format_option
 def contacts_cmd(role: str | None, at: str | None, now: bool, areas: str | None, fmt: str) -> None:
@@ -141,8 +141,14 @@ def contacts_cmd(role: str | None, at: str | None, now: bool, areas: str | None,
     type=click.Choice(["table", "html", "markdown", "csv", "json"]),
     default="table",
     show_default=True,
+    help="Output format (html: one page to open in a browser).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    help="Write to this file, atomically ('-' for standard output, the default).",
+)
 def matrix_cmd(areas: str | None, fmt: str, output: str | None) -> None:
     """Concepts x areas: the levels at which each area names each concept."""
     from thresholdkit.render.output import render
@@ -170,7 +176,8 @@ def matrix_cmd(areas: str | None, fmt: str, output: str | None) -> None:
         from thresholdkit.data.atomic import write_text
 
         write_text(output, text + ("" if text.endswith("\n") else "\n"))
-        click.echo(f"Wrote {output}", err=True)
+        if output != "-":
+            click.echo(f"Wrote {output}", err=True)
     else:
         click.echo(text)
 

@@ -7,13 +7,21 @@ from typing import Any, cast
 
 import click
 
-from thresholdkit.cli.common import format_option, get_area, level_option, show
+from thresholdkit.cli.common import (
+    area_argument,
+    complete_concept,
+    complete_role,
+    format_option,
+    get_area,
+    level_option,
+    show,
+)
 from thresholdkit.render.output import Result
 from thresholdkit.rules.consent import CONSENT_STATES, PURPOSES
 
 
 @click.command()
-@click.argument("area")
+@area_argument()
 @format_option
 def levels(area: str, fmt: str) -> None:
     """The four levels with local names and definitions."""
@@ -39,7 +47,7 @@ def levels(area: str, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("area")
+@area_argument()
 @level_option()
 @click.option(
     "--domain", "-d", help="Domain: developmental, parenting, family_environment, or the document's own label."
@@ -50,7 +58,11 @@ def levels(area: str, fmt: str) -> None:
     help="Words to look for, in your own words: inflections, abbreviations (CSE, MFH) and synonyms match; "
     "best matches first.",
 )
-@click.option("--concept", help="Only indicators tagged with this concept (see 'thresholdkit concepts').")
+@click.option(
+    "--concept",
+    shell_complete=complete_concept,
+    help="Only indicators tagged with this concept (see 'thresholdkit concepts').",
+)
 @click.option(
     "--set", "set_id", default=None, help="Only this indicator set (default: every set the document publishes)."
 )
@@ -98,7 +110,7 @@ def indicators(
 
 
 @click.command()
-@click.argument("area")
+@area_argument()
 @level_option()
 @format_option
 def pathway(area: str, level: int | None, fmt: str) -> None:
@@ -128,10 +140,11 @@ def pathway(area: str, level: int | None, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("area")
+@area_argument()
 @click.option(
     "--role",
     "-r",
+    shell_complete=complete_role,
     help="Only contacts with this role (front_door, mash, out_of_hours, early_help, police, helpline ...).",
 )
 @click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'", help="Say which line to call at this moment.")
@@ -167,10 +180,21 @@ def contacts(area: str, role: str | None, at: str | None, now: bool, fmt: str) -
 
 
 @click.command()
-@click.argument("area")
+@area_argument()
 @level_option(required=True)
-@click.option("--purpose", "-p", type=click.Choice([p.replace("_", "-") for p in PURPOSES]))
-@click.option("--consent", "-c", "state", type=click.Choice([c.replace("_", "-") for c in CONSENT_STATES]))
+@click.option(
+    "--purpose",
+    "-p",
+    type=click.Choice([p.replace("_", "-") for p in PURPOSES]),
+    help="What consent is for (default: every purpose).",
+)
+@click.option(
+    "--consent",
+    "-c",
+    "state",
+    type=click.Choice([c.replace("_", "-") for c in CONSENT_STATES]),
+    help="Where consent stands now (default: any).",
+)
 @click.option(
     "--risk/--no-risk", default=None, help="Would seeking consent or informing the family put the child at risk?"
 )
@@ -208,7 +232,7 @@ def consent(area: str, level: int, purpose: str | None, state: str | None, risk:
 
 
 @click.command()
-@click.argument("area")
+@area_argument()
 @format_option
 def about(area: str, fmt: str) -> None:
     """The source document: title, version, dates, review status, change log, errata and data notes."""
@@ -225,7 +249,7 @@ def about(area: str, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("area")
+@area_argument()
 @click.option("--search", "-s", help="Only terms or definitions containing this.")
 @format_option
 def glossary(area: str, search: str | None, fmt: str) -> None:
@@ -244,7 +268,7 @@ def glossary(area: str, search: str | None, fmt: str) -> None:
 
 
 @click.command("diff")
-@click.argument("area")
+@area_argument()
 @click.argument("old", metavar="OLD")
 @format_option
 def diff_cmd(area: str, old: str, fmt: str) -> None:

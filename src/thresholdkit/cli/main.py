@@ -32,6 +32,7 @@ COMMANDS = {
     "diff": "thresholdkit.cli.lookup:diff_cmd",
     "site": "thresholdkit.cli.training:site",
     "concepts": "thresholdkit.cli.compare:concepts",
+    "export": "thresholdkit.cli.export:export",
 }
 
 
@@ -47,7 +48,22 @@ class ThresholdkitGroup(click.Group):
             return None
         module_name, _, attr = target.partition(":")
         command: click.Command = getattr(importlib.import_module(module_name), attr)
+        _add_examples(command, cmd_name)
         return command
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The environment variables thresholdkit reads, after the commands."""
+        from thresholdkit.model.environment import VARIABLES
+
+        super().format_epilog(ctx, formatter)
+        if ctx.parent is None:
+            with formatter.section("Environment variables"):
+                formatter.write_dl(list(VARIABLES.items()))
+            formatter.write_paragraph()
+            formatter.write_text(
+                "Examples: thresholdkit assess coventry -i non-mobile-child-injury; "
+                "thresholdkit contacts telford --now; thresholdkit batch cases.jsonl -o results.jsonl"
+            )
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -63,12 +79,18 @@ class ThresholdkitGroup(click.Group):
         from thresholdkit.model.errors import EXIT_ERROR, EXIT_USAGE, ThresholdkitError
 
         kwargs["standalone_mode"] = False
+        _safe_streams()
         try:
             rv = super().main(*args, **kwargs)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
-        except click.ClickException as exc:
-            click.echo(f"Error: {' '.join(exc.format_message().split())}", err=True)
+        except click.ClickException as exc:  # click's own form: usage, 'Try ... --help', the error
+            if type(exc).__name__ == "NoArgsIsHelpError":  # its message is the help itself
+                exc.show()
+            else:  # the error stays on one line, whatever was typed
+                line = " ".join(exc.format_message().split())
+                ctx = getattr(exc, "ctx", None)
+                (click.UsageError(line, ctx=ctx) if ctx is not None else click.ClickException(line)).show()
             sys.exit(exc.exit_code if exc.exit_code else EXIT_USAGE)
         except click.Abort:  # click's form of KeyboardInterrupt / end of input at a prompt
             click.echo("Error: interrupted", err=True)
@@ -90,7 +112,9 @@ class ThresholdkitGroup(click.Group):
             )
             sys.exit(EXIT_USAGE)
         except Exception as exc:
-            if os.environ.get("THRESHOLDKIT_DEBUG"):
+            from thresholdkit.model.environment import FALSE
+
+            if os.environ.get("THRESHOLDKIT_DEBUG", "").strip().lower() not in FALSE:
                 raise
             text = " ".join(str(exc).split())
             click.echo(
@@ -99,6 +123,34 @@ class ThresholdkitGroup(click.Group):
             )
             sys.exit(EXIT_ERROR)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _safe_streams() -> None:
+    """Output is safe under any encoding: where stdout or stderr cannot encode every character
+    (``PYTHONIOENCODING=ascii``, a Latin-1 terminal), a character it cannot write is written as a
+    backslash escape (``\u201c``) instead of failing half way. JSON stays valid and exact (the
+    escape is JSON's own); the README says to use UTF-8 for the text as printed."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            utf = codecs.lookup(encoding).name.startswith("utf")
+        except LookupError:
+            utf = False
+        if not utf and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _add_examples(command: click.Command, path: str) -> None:
+    """Give the command (and a group's subcommands) its examples from :mod:`thresholdkit.cli.examples`."""
+    from thresholdkit.cli.examples import epilog
+
+    if command.epilog is None:
+        command.epilog = epilog(path)
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            _add_examples(sub, f"{path} {name}")
 
 
 @click.group(cls=ThresholdkitGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -26,7 +26,6 @@ from typing import Any
 FORMAT = "thresholdkit-cache-2"
 #: Entries kept; the oldest beyond this are removed when a new one is written.
 MAX_ENTRIES = 64
-_TRUE = ("1", "true", "yes", "on")
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _PACKAGE = os.path.dirname(_HERE)
@@ -79,7 +78,9 @@ def code_chunks() -> tuple[bytes, ...]:
 
 def cache_dir() -> str | None:
     """The cache folder, or None when caching is off."""
-    if os.environ.get("THRESHOLDKIT_NO_CACHE", "").strip().lower() in _TRUE:
+    from thresholdkit.model.environment import flag
+
+    if flag("THRESHOLDKIT_NO_CACHE"):
         return None
     explicit = os.environ.get("THRESHOLDKIT_CACHE_DIR")
     if explicit:

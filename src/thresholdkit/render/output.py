@@ -1,14 +1,13 @@
 """Rendering command results: table (plain text), json, yaml, csv, markdown.
 
 Data commands give rows (a list of flat mappings) plus the full objects for json/yaml; document
-commands (assess, pathway, consent, levels) give a :class:`Doc` of headed blocks. The plain-text
-table is rendered here rather than with tabulate, whose import alone costs tens of milliseconds.
+commands (assess, pathway, consent, levels) give a :class:`Doc` of headed blocks. Tables are laid
+out by tabulate (imported only when a table is printed), fitted to the terminal's width.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -63,30 +62,71 @@ def to_yaml(obj: Any) -> str:
     return str(yaml.dump(obj, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100))
 
 
-def text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
-    import textwrap
+#: The width used when output goes to no terminal and COLUMNS is not set.
+DEFAULT_WIDTH = 100
+#: No column is squeezed below this many characters (or its header, if longer).
+MIN_COLUMN = 8
 
-    headers = list(headers or columns)
-    data = [[cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max([len(h)] + [len(row[i]) for row in data]) for i, h in enumerate(headers)]
+
+def terminal_width() -> int:
+    """The width to fit: ``COLUMNS`` if set, else the terminal's, else :data:`DEFAULT_WIDTH`."""
+    import shutil
+
     try:
-        total = os.get_terminal_size(sys.stdout.fileno()).columns
-    except (OSError, ValueError, AttributeError):
-        raw = os.environ.get("COLUMNS", "")
-        total = int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 120  # an odd value is ignored
-    fixed = sum(widths[:-1]) + 2 * (len(widths) - 1)
-    last = max(30, total - fixed - 1)
-    widths[-1] = min(widths[-1], last)
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in data:
-        wrapped = textwrap.wrap(row[-1], widths[-1]) or [""]
-        first = [v.ljust(w) for v, w in zip(row[:-1], widths[:-1], strict=True)]
-        lines.append("  ".join([*first, wrapped[0]]).rstrip())
-        pad = "  ".join(" " * w for w in widths[:-1])
-        for more in wrapped[1:]:
-            lines.append(f"{pad}  {more}" if pad else more)
-    return "\n".join(lines)
+        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    except (ValueError, OSError):  # an odd COLUMNS value
+        width = DEFAULT_WIDTH
+    return width if 20 <= width <= 10_000 else DEFAULT_WIDTH
+
+
+def fit_widths(headers: Sequence[str], data: Sequence[Sequence[str]], total: int) -> list[int] | None:
+    """Column widths that fit ``total`` characters with two spaces between columns, taking
+    from the widest columns first; None when the table fits as it is. A column keeps at least
+    :data:`MIN_COLUMN` characters or its header, so a very narrow terminal still gets every
+    column (wider than ``total`` if it must)."""
+    natural = [  # tabulate gives every column at least its header plus two spaces
+        max([len(h) + 2, *(max((len(x) for x in row[i].splitlines()), default=0) for row in data)])
+        for i, h in enumerate(headers)
+    ]
+    budget = total - 2 * (len(headers) - 1)
+    if sum(natural) <= budget:
+        return None
+    plain = [min(w, max(MIN_COLUMN, len(h) + 2)) for w, h in zip(natural, headers, strict=True)]
+    # a column of single tokens (ids, numbers, dates) is not broken while it takes at most half the
+    # width, since ids are copied and pasted; when even that cannot fit, every column may wrap
+    keep = [
+        natural[i] if natural[i] <= total // 2 and all(" " not in row[i].strip() for row in data) else plain[i]
+        for i in range(len(headers))
+    ]
+    floors = keep if sum(keep) <= budget else plain
+    widths = list(natural)
+    while sum(widths) > budget:
+        room = [w - f for w, f in zip(widths, floors, strict=True)]
+        i = max(range(len(widths)), key=lambda k: room[k])
+        if room[i] <= 0:
+            break
+        runner_up = sorted(room, reverse=True)[1] if len(room) > 1 else 0
+        widths[i] -= max(1, min(sum(widths) - budget, room[i] - runner_up))
+    return widths
+
+
+def text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
+    """A plain-text table (tabulate's ``simple`` layout) no wider than the terminal: the widest
+    columns wrap first (tabulate's ``maxcolwidths``), at word boundaries where it can."""
+    from tabulate import tabulate
+
+    heads = list(headers or columns)
+    data = [[cell(r.get(c)) for c in columns] for r in rows]
+    widths = fit_widths(heads, data, terminal_width())
+    text: str = tabulate(
+        data,
+        headers=heads,
+        tablefmt="simple",
+        maxcolwidths=widths,
+        disable_numparse=True,
+        stralign="left",
+    )
+    return "\n".join(line.rstrip() for line in text.splitlines())
 
 
 def md_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
@@ -103,8 +143,14 @@ def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return "".join(lines).rstrip("\n")
 
 
+#: A :class:`Doc` line that starts with this is an item of a list under the line above it (a
+#: rule's exceptions): indented in plain text, a nested list item in Markdown.
+SUB_ITEM = "    - "
+
+
 class Doc:
-    """A document of headed blocks, rendered as plain text or Markdown."""
+    """A document of headed blocks, rendered as plain text or Markdown; a line starting with
+    :data:`SUB_ITEM` belongs to a list under the line before it."""
 
     def __init__(self, title: str) -> None:
         self.title = title
@@ -115,20 +161,28 @@ class Doc:
             self.blocks.append((heading, lines))
 
     def text(self) -> str:
+        """Plain text, wrapped to the terminal (at most 100 columns: long lines read badly)."""
         import textwrap
 
-        out = [self.title, "=" * min(len(self.title), 78)]
+        width = min(100, terminal_width())
+        out = [self.title, "=" * min(len(self.title), width - 2)]
         for heading, lines in self.blocks:
-            out += ["", heading, "-" * min(len(heading), 78)]
+            out += ["", heading, "-" * min(len(heading), width - 2)]
             for line in lines:
-                out.append(textwrap.fill(line, 100, subsequent_indent="    ") if len(line) > 100 else line)
+                indent = " " * len(SUB_ITEM) if line.startswith(SUB_ITEM) else "    "
+                out.append(textwrap.fill(line, width, subsequent_indent=indent) if len(line) > width else line)
         return "\n".join(out)
 
     def markdown(self) -> str:
         out = [f"# {md_escape(self.title)}"]
         for heading, lines in self.blocks:
             out += ["", f"## {md_escape(heading)}", ""]
-            out += [f"- {md_escape(line.lstrip('- '))}" for line in lines]
+            out += [
+                f"  - {md_escape(line[len(SUB_ITEM) :])}"
+                if line.startswith(SUB_ITEM)
+                else f"- {md_escape(line.lstrip('- '))}"
+                for line in lines
+            ]
         return "\n".join(out)
 
 

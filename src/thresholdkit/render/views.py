@@ -5,11 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 from thresholdkit.model.objects import DOMAINS, source_text
-from thresholdkit.render.output import Doc
+from thresholdkit.render.output import SUB_ITEM, Doc
 
 
 def quote_lines(quotes: list[dict[str, Any]]) -> list[str]:
     return [f"{q['text']}  [{source_text(q.get('source'))}]" for q in quotes]
+
+
+def exception_lines(owner: dict[str, Any]) -> list[str]:
+    """The list a consent text ends by introducing (its ``exceptions``, "... unless to do so
+    may:"), one :data:`SUB_ITEM` line per item, to follow the text's own line; an item's
+    source is given where it is not the text's."""
+    exceptions = owner.get("exceptions") or {}
+    return [
+        SUB_ITEM
+        + item["text"]
+        + ("" if item.get("source") == owner.get("source") else f"  [{source_text(item.get('source'))}]")
+        for item in exceptions.get("items", [])
+    ]
+
+
+def consent_quote_lines(quotes: list[dict[str, Any]], prefix: str = "") -> list[str]:
+    """Consent quotes (inform, record, notes), each followed by its exceptions."""
+    lines: list[str] = []
+    for q in quotes:
+        lines += [prefix + quote_lines([q])[0], *exception_lines(q)]
+    return lines
+
+
+def consent_rule_lines(r: dict[str, Any]) -> list[str]:
+    """A consent rule's line, its decision first, then its exceptions under it."""
+    return [f"[{r['decision'].replace('_', ' ')}] {r['text']}  [{source_text(r['source'])}]", *exception_lines(r)]
 
 
 def contact_line(c: dict[str, Any], open_state: Any = "n/a", document_date: str | None = None) -> str:
@@ -94,6 +120,12 @@ def emergency_blocks(doc: Doc, em: dict[str, Any]) -> None:
     doc.add("EMERGENCY ROUTE: the document's words", quote_lines(em.get("statement", [])))
 
 
+def see_line(see: dict[str, str]) -> str:
+    """Where an indicator's text points to another set: the set, by its printed title, and
+    the command that lists it."""
+    return f"{see['from']} points to the set '{see['set']}', {see['title']}: {see['command']}"
+
+
 def assessment_doc(a: dict[str, Any]) -> Doc:
     doc = Doc(f"{a['area_name']}: Level {a['level']} - {a['level_name']}")
     if a.get("emergency"):
@@ -102,20 +134,18 @@ def assessment_doc(a: dict[str, Any]) -> Doc:
     doc.add(
         "Matched indicators",
         [
-            f"L{i['level']} {i['id']} ({DOMAINS[i['domain']]} / {i['domain_label']}): {i['text']}"
+            f"L{i['level']} {i.get('ref', i['id'])} ({DOMAINS[i['domain']]} / {i['domain_label']}): {i['text']}"
             f"  [{source_text(i['source'])}]"
             for i in a["indicators"]
         ]
         or [f"None: level {a['practitioner_level']} is the practitioner's own judgement."],
     )
+    doc.add("See also", [see_line(x) for x in a.get("see", [])])
     by_id = {c["id"]: c for c in a["contacts"]}
     date = a["document"].get("date")
     pathway_blocks(doc, a["pathway"], by_id, prefix="What to do: ", document_date=date)
     doc.add("Contacts", contact_lines(a["contacts"], date))
-    doc.add(
-        "Consent",
-        [f"[{r['decision'].replace('_', ' ')}] {r['text']}  [{source_text(r['source'])}]" for r in a["consent"]],
-    )
+    doc.add("Consent", [line for r in a["consent"] for line in consent_rule_lines(r)])
     for g in a.get("guidance", []):
         doc.add(g["title"], quote_lines(g["items"]))
     d = a["document"]
@@ -194,11 +224,11 @@ def consent_doc(area_name: str, result: dict[str, Any]) -> Doc:
     decision = result["decision"]
     doc.add("Decision", [decision.replace("_", " ") if decision else "No rule in the document covers this situation."])
     for r in result["rules"]:
-        lines = [f"[{r['decision'].replace('_', ' ')}] {r['text']}  [{source_text(r['source'])}]"]
-        lines += ["Inform: " + line for line in quote_lines(r.get("inform", []))]
-        lines += ["Record: " + line for line in quote_lines(r.get("record", []))]
+        lines = consent_rule_lines(r)
+        lines += consent_quote_lines(r.get("inform", []), "Inform: ")
+        lines += consent_quote_lines(r.get("record", []), "Record: ")
         doc.add(f"Rule {r['id']}", lines)
-    doc.add("Notes", quote_lines(result.get("notes", [])))
+    doc.add("Notes", consent_quote_lines(result.get("notes", [])))
     doc.add("Disclaimer", ["This supports, and does not replace, professional judgement."])
     return doc
 

@@ -53,7 +53,12 @@ def resolve_indicator(area: Area, ref: str, set_id: str | None = None) -> Indica
             )
         found = inside
     if not found:
-        pool = [r for r, items in refs.items() if set_id is None or any(i.set == set_id for i in items)]
+        pool = sorted(
+            {
+                i.id if len(refs[i.id]) == 1 else f"{i.set}/{i.id}"
+                for i in area.indicators(set_id)
+            }
+        )
         in_set = f" (set '{set_id}')" if set_id else ""
         raise UsageError(
             f"unknown indicator '{iid}' in {area.id}{in_set}{did_you_mean(iid, pool)}; {_set_hint(area, set_id)}"

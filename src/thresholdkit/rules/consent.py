@@ -72,8 +72,9 @@ def evaluate(
         if score is not None:
             scored.append((-score, order, rule))
     scored.sort(key=lambda t: (t[0], t[1]))
-    rules: list[ConsentRule] = [
-        {
+    rules: list[ConsentRule] = []
+    for _, _, r in scored:
+        out: ConsentRule = {
             "id": r["id"],
             "decision": r["decision"],
             "when": r.get("when", {}),
@@ -82,8 +83,9 @@ def evaluate(
             "inform": r.get("inform", []),
             "record": r.get("record", []),
         }
-        for _, _, r in scored
-    ]
+        if "exceptions" in r:  # the list the text ends by introducing: part of the rule
+            out["exceptions"] = r["exceptions"]
+        rules.append(out)
     return {
         "level": level,
         "purpose": purpose_key,
