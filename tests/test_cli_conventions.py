@@ -169,3 +169,34 @@ def test_output_is_safe_under_any_encoding(encoding):
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     assert json.loads(p.stdout.decode(encoding)) == json.loads(exact.stdout.decode("utf-8"))  # JSON stays exact
+
+
+def test_a_pdf_is_refused_on_a_terminal_and_piped_otherwise(tmp_path):
+    import pty
+    import shutil
+
+    main, secondary = pty.openpty()
+    try:
+        p = subprocess.run(
+            [sys.executable, "-m", "thresholdkit", "handout", "coventry", "--level", "4", "-f", "pdf", "-o", "-"],
+            stdout=secondary,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+            cwd=tmp_path,
+        )
+    finally:
+        os.close(secondary)
+        os.close(main)
+    assert p.returncode == 2 and b"not written to a terminal" in p.stderr
+    assert not (tmp_path / "-").exists()
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        pytest.skip("no PDF engine here (CI installs chromium)")
+    piped = subprocess.run(
+        [sys.executable, "-m", "thresholdkit", "quiz", "telford", "-n", "3", "-f", "pdf", "-o", "-"],
+        capture_output=True,
+        timeout=180,
+        cwd=tmp_path,
+    )
+    assert piped.returncode == 0 and piped.stdout.startswith(b"%PDF"), piped.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing left behind, no file named '-'

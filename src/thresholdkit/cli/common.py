@@ -75,7 +75,7 @@ def _typed_area(ctx: click.Context) -> str | None:
     found = ctx.params.get("area")
     if found:
         return str(found)
-    from click.parser import split_arg_string
+    from click.shell_completion import split_arg_string
 
     words = split_arg_string(os.environ.get("COMP_WORDS", ""))
     if ctx.info_name in words:
@@ -88,7 +88,7 @@ def _typed_area(ctx: click.Context) -> str | None:
             elif word in takes_value:
                 skip = True
             elif not word.startswith("-"):
-                return word
+                return str(word)
     return None
 
 

@@ -6,8 +6,17 @@ import sys
 
 import click
 
-from thresholdkit.cli.common import get_area, registry
+from thresholdkit.cli.common import area_argument, complete_area, complete_concept, get_area, registry
 from thresholdkit.model.errors import UsageError
+
+
+def _pdf_destination(fmt: str, output: str | None) -> None:
+    """A PDF goes to a file, or to standard output when that is a pipe or a file; never to a
+    terminal (binary output there is garbage)."""
+    if fmt == "pdf" and (output is None or output == "-") and sys.stdout.isatty():
+        raise UsageError("a PDF is not written to a terminal: give -o FILE.pdf, or send it to a pipe with -o -")
+    if fmt == "pdf" and output is None:
+        raise UsageError("--format pdf needs -o FILE.pdf (or -o - to send it to a pipe)")
 
 
 def _write(text: str, output: str | None) -> None:
@@ -21,36 +30,78 @@ def _write(text: str, output: str | None) -> None:
 
 
 @click.command()
-@click.argument("areas", nargs=-1, required=True, metavar="AREA [AREA ...]")
+@click.argument("areas", nargs=-1, required=True, metavar="AREA [AREA ...]", shell_complete=complete_area)
 @click.option(
     "--level", "-l", "levels", type=click.IntRange(1, 4), multiple=True, help="Level(s) to include (default: all)."
 )
 @click.option("--domain", "-d", help="Only indicators of this domain.")
-@click.option("--compare", is_flag=True, help="Several areas side by side on one --level or --concept.")
-@click.option("--concept", "-c", help="With --compare: one need (a concept id from 'thresholdkit concepts').")
 @click.option(
-    "--format", "-f", "fmt", type=click.Choice(["html", "markdown", "pdf"]), default="html", show_default=True
+    "--set",
+    "set_id",
+    metavar="ID",
+    help="Only this indicator set (default: every published set, each under its title).",
 )
-@click.option("-o", "--output", help="Output file (default: stdout; required for pdf).")
+@click.option("--compare", is_flag=True, help="Several areas side by side on one --level or --concept.")
+@click.option(
+    "--concept",
+    shell_complete=complete_concept,
+    help="With --compare: one need (a concept id from 'thresholdkit concepts').",
+)
+@click.option(
+    "--glance", is_flag=True, help="A one-page sheet: the four levels, their definitions, routes and the 999 box."
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["html", "markdown", "pdf"]),
+    default="html",
+    show_default=True,
+    help="Output format: html to print from a browser, markdown, or pdf (A4, made offline).",
+)
+@click.option(
+    "--pdf-engine",
+    type=click.Choice(["auto", "chromium", "weasyprint"]),
+    default="auto",
+    show_default=True,
+    help="auto: Chromium where installed, else WeasyPrint.",
+)
+@click.option(
+    "-o",
+    "--output",
+    help="Output file, written atomically ('-' or none: standard output; a PDF is never written to a terminal).",
+)
 def handout(
     areas: tuple[str, ...],
     levels: tuple[int, ...],
     domain: str | None,
+    set_id: str | None,
     compare: bool,
     concept: str | None,
+    glance: bool,
     fmt: str,
+    pdf_engine: str,
     output: str | None,
 ) -> None:
     """A printable A4 handout of an area's guidance, or several areas side by side (--compare)."""
     from thresholdkit.render import handout as h
 
-    if fmt == "pdf" and not output:
-        raise UsageError("--format pdf needs -o FILE.pdf")
-    if compare:
+    _pdf_destination(fmt, output)
+    if glance:
+        if compare or len(areas) != 1:
+            raise UsageError("--glance takes one AREA (not --compare)")
+        if levels or domain or set_id or concept:
+            raise UsageError("--glance shows the four levels; it takes no --level, --domain, --set or --concept")
+        if fmt == "markdown":
+            raise UsageError("--glance is a printed page: use --format html or pdf")
+        html = h.render_html(h.glance_model(get_area(areas[0])), "glance.html.j2")
+    elif compare:
         if len(areas) < 2:
             raise UsageError("--compare needs two or more areas")
         if len(levels) > 1:
             raise UsageError("--compare takes one --level")
+        if set_id or domain:
+            raise UsageError("--compare shows every published set; it takes no --set or --domain")
         if fmt == "markdown":
             raise UsageError("--compare handouts are HTML or PDF (a side-by-side table)")
         from thresholdkit.rules.compare import pick_areas
@@ -62,32 +113,66 @@ def handout(
             raise UsageError("give one AREA, or --compare with several")
         if concept:
             raise UsageError("--concept goes with --compare")
-        model = h.area_model(get_area(areas[0]), list(levels) or None, domain)
+        model = h.area_model(get_area(areas[0]), list(levels) or None, domain, set_id)
         if fmt == "markdown":
             _write(h.render_markdown(model), output)
             return
         html = h.render_html(model)
     if fmt == "pdf":
         assert output is not None
-        h.to_pdf(html, output)
-        click.echo(f"Wrote {output}", err=True)
+        h.to_pdf(html, output, pdf_engine)
+        if output != "-":
+            click.echo(f"Wrote {output}", err=True)
     else:
         _write(html, output)
 
 
 @click.command()
-@click.argument("area")
-@click.option("--count", "-n", type=click.IntRange(1, 500), default=12, show_default=True)
-@click.option("--seed", "-s", type=int, default=1, show_default=True, help="Same seed, same worksheet.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["html", "markdown"]), default="html", show_default=True)
-@click.option("--interactive", "-i", is_flag=True, help="Ask one indicator at a time on this terminal.")
-@click.option("-o", "--output", help="Output file (default: stdout).")
-def quiz(area: str, count: int, seed: int, fmt: str, interactive: bool, output: str | None) -> None:
+@area_argument()
+@click.option(
+    "--count", "-n", type=click.IntRange(1, 500), default=12, show_default=True, help="How many indicators to place."
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same worksheet.")
+@click.option("--set", "set_id", metavar="ID", help="Only this indicator set (default: every published set).")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["html", "markdown", "pdf"]),
+    default="html",
+    show_default=True,
+    help="Output format: html to print from a browser, markdown, or pdf (A4, made offline).",
+)
+@click.option(
+    "--pdf-engine",
+    type=click.Choice(["auto", "chromium", "weasyprint"]),
+    default="auto",
+    show_default=True,
+    help="auto: Chromium where installed, else WeasyPrint.",
+)
+@click.option("--interactive", is_flag=True, help="Ask one indicator at a time on this terminal.")
+@click.option(
+    "-o",
+    "--output",
+    help="Output file, written atomically ('-' or none: standard output; a PDF is never written to a terminal).",
+)
+def quiz(
+    area: str,
+    count: int,
+    seed: int,
+    set_id: str | None,
+    fmt: str,
+    pdf_engine: str,
+    interactive: bool,
+    output: str | None,
+) -> None:
     """A training worksheet: N indicators to place at a level, with the answer key on its own page."""
     from thresholdkit.render import quiz as q
 
+    if not interactive:
+        _pdf_destination(fmt, output)
     a = get_area(area)
-    model = q.quiz_model(a, count, seed)
+    model = q.quiz_model(a, count, seed, set_id)
     if interactive:
         if not sys.stdin.isatty():
             raise UsageError("--interactive needs a terminal; without one, use --format html or markdown")
@@ -99,10 +184,17 @@ def quiz(area: str, count: int, seed: int, fmt: str, interactive: bool, output: 
         return
     if fmt == "markdown":
         _write(q.render_markdown(model), output)
-    else:
-        from thresholdkit.render.handout import render_html
+        return
+    from thresholdkit.render.handout import render_html, to_pdf
 
-        _write(render_html(model, "quiz.html.j2"), output)
+    html = render_html(model, "quiz.html.j2")
+    if fmt == "pdf":
+        assert output is not None
+        to_pdf(html, output, pdf_engine)
+        if output != "-":
+            click.echo(f"Wrote {output}", err=True)
+    else:
+        _write(html, output)
 
 
 @click.command()

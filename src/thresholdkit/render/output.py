@@ -84,18 +84,18 @@ def fit_widths(headers: Sequence[str], data: Sequence[Sequence[str]], total: int
     from the widest columns first; None when the table fits as it is. A column keeps at least
     :data:`MIN_COLUMN` characters or its header, so a very narrow terminal still gets every
     column (wider than ``total`` if it must)."""
-    natural = [  # tabulate gives every column at least its header plus two spaces
-        max([len(h) + 2, *(max((len(x) for x in row[i].splitlines()), default=0) for row in data)])
+    natural = [
+        max([len(h), *(max((len(x) for x in row[i].splitlines()), default=0) for row in data)])
         for i, h in enumerate(headers)
     ]
     budget = total - 2 * (len(headers) - 1)
     if sum(natural) <= budget:
         return None
-    plain = [min(w, max(MIN_COLUMN, len(h) + 2)) for w, h in zip(natural, headers, strict=True)]
-    # a column of single tokens (ids, numbers, dates) is not broken while it takes at most half the
-    # width, since ids are copied and pasted; when even that cannot fit, every column may wrap
+    plain = [min(w, max(MIN_COLUMN, len(h))) for w, h in zip(natural, headers, strict=True)]
+    # a column of single tokens (ids, numbers, dates) is not broken up to half the width, since ids
+    # are copied and pasted (a longer one wraps); when even that cannot fit, every column may wrap
     keep = [
-        natural[i] if natural[i] <= total // 2 and all(" " not in row[i].strip() for row in data) else plain[i]
+        min(natural[i], max(plain[i], total // 2)) if all(" " not in row[i].strip() for row in data) else plain[i]
         for i in range(len(headers))
     ]
     floors = keep if sum(keep) <= budget else plain
@@ -113,12 +113,13 @@ def fit_widths(headers: Sequence[str], data: Sequence[Sequence[str]], total: int
 def text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
     """A plain-text table (tabulate's ``simple`` layout) no wider than the terminal: the widest
     columns wrap first (tabulate's ``maxcolwidths``), at word boundaries where it can."""
-    from tabulate import tabulate
+    import tabulate as tabulate_module
 
+    tabulate_module.MIN_PADDING = 0  # no padding beyond the two spaces between columns: widths are ours
     heads = list(headers or columns)
     data = [[cell(r.get(c)) for c in columns] for r in rows]
     widths = fit_widths(heads, data, terminal_width())
-    text: str = tabulate(
+    text: str = tabulate_module.tabulate(
         data,
         headers=heads,
         tablefmt="simple",

@@ -11,13 +11,14 @@ from thresholdkit.model.objects import DOMAINS, Indicator, source_text
 
 
 def draw(items: list[Indicator], count: int, seed: int) -> list[Indicator]:
-    """A reproducible draw spread across levels and domains (round robin over the strata)."""
+    """A reproducible draw spread across indicator sets, levels and domains (round robin over
+    the strata), so a small set such as Telford's exploitation tool is drawn from too."""
     if count < 1:
         raise UsageError("--count must be at least 1")
     rng = random.Random(seed)
-    strata: dict[tuple[int, str], list[Indicator]] = {}
+    strata: dict[tuple[str, int, str], list[Indicator]] = {}
     for ind in items:
-        strata.setdefault((ind.level, ind.domain), []).append(ind)
+        strata.setdefault((ind.set, ind.level, ind.domain), []).append(ind)
     for bucket in strata.values():
         rng.shuffle(bucket)
     keys = sorted(strata)
@@ -45,17 +46,31 @@ def unambiguous(items: list[Indicator]) -> list[Indicator]:
     return [ind for ind in items if len(levels[key(ind.text)]) == 1]
 
 
-def quiz_model(area: Area, count: int, seed: int) -> dict[str, Any]:
+def quiz_model(area: Area, count: int, seed: int, set_id: str | None = None) -> dict[str, Any]:
+    """A worksheet of ``count`` indicators drawn from every published indicator set (or from
+    ``set_id`` alone), each named with its set. A text the document prints at more than one
+    level, in any of its sets, is left out (:func:`unambiguous`)."""
     from thresholdkit.model.objects import LEVEL_COLOURS
-    from thresholdkit.render.handout import generated_on
+    from thresholdkit.render.handout import generated_on, running_text
 
-    items = draw(unambiguous(area.indicators()), count, seed)
+    titles = {s["id"]: s["title"] for s in area.indicator_sets()}
+    if set_id is not None:
+        area.indicator_set(set_id)  # an unknown set is a one-line error naming the sets
+        area.indicators(set_id)  # a set the document does not publish, too
+    pool = unambiguous(area.indicators())  # across every published set
+    if set_id is not None:
+        pool = [i for i in pool if i.set == set_id]
+    items = draw(pool, count, seed)
     names = {lv["level"]: lv["name"] for lv in area.levels()}
+    sets = [s["id"] for s in area.published_sets() if set_id in (None, s["id"])]
+    generated = generated_on()
+    date = area.document.get("date") or "no date printed"
     return {
         "area": area.id,
         "name": area.name,
         "title": area.document["title"],
         "seed": seed,
+        "sets": [{"id": s, "title": titles[s]} for s in sets],
         "levels": [{"level": n, "name": names[n], "colour": LEVEL_COLOURS[n]} for n in (1, 2, 3, 4)],
         "questions": [
             {
@@ -65,11 +80,17 @@ def quiz_model(area: Area, count: int, seed: int) -> dict[str, Any]:
                 "level": i.level,
                 "level_name": names[i.level],
                 "id": i.id,
+                "ref": i.ref,
+                "set": i.set,
+                "set_title": titles[i.set],
                 "source": source_text(i.source),
             }
             for k, i in enumerate(items, 1)
         ],
-        "generated": generated_on(),
+        "generated": generated,
+        "running": running_text(
+            f"{area.name} · what level is this? (levels 1 to 4)", f"{area.document['title']}, {date}", generated
+        ),
     }
 
 
@@ -77,17 +98,21 @@ def render_markdown(m: dict[str, Any]) -> str:
     from thresholdkit.render.output import md_escape as e
 
     scale = ", ".join(f"{lv['level']} = {e(lv['name'])}" for lv in m["levels"])
+    sets = "; ".join(e(s["title"]) for s in m["sets"])
     out = [
         f"# {e(m['name'])}: what level is this?",
         "",
-        f"For each indicator, write the level of need ({scale}). Source: *{e(m['title'])}*.",
+        f"For each indicator, write the level of need ({scale}). Source: *{e(m['title'])}*; indicator sets: {sets}.",
         "",
     ]
     for q in m["questions"]:
-        out += [f"{q['n']}\\. {e(q['text'])} *({e(q['domain'])})*", "", "   Level: ____", ""]
+        out += [f"{q['n']}\\. {e(q['text'])} *({e(q['set_title'])}; {e(q['domain'])})*", "", "   Level: ____", ""]
     out += ["---", "", "## Answer key", ""]
     for q in m["questions"]:
-        out.append(f"{q['n']}\\. Level {q['level']} ({e(q['level_name'])}): {e(q['id'])}, {e(q['source'])}")
+        out.append(
+            f"{q['n']}\\. Level {q['level']} ({e(q['level_name'])}): {e(q['ref'])}, {e(q['set_title'])}, "
+            f"{e(q['source'])}"
+        )
     out += ["", f"Seed {m['seed']}; generated {m['generated']} by thresholdkit."]
     return "\n".join(out) + "\n"
 
@@ -97,7 +122,7 @@ def run_interactive(m: dict[str, Any], ask: Any, say: Any) -> int:
     missed = []
     score = 0
     for q in m["questions"]:
-        say(f"\n{q['n']}. {q['text']}  ({q['domain']})")
+        say(f"\n{q['n']}. {q['text']}  ({q['set_title']}; {q['domain']})")
         answer = ask("Level (1-4)")
         if answer == q["level"]:
             score += 1

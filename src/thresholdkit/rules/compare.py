@@ -224,9 +224,7 @@ def nearest(areas: list[Area], ref: str, per_area: int = 3) -> dict[str, Any]:
         raise UsageError(f"unknown area '{area_id}'{did_you_mean(area_id, [a.id for a in areas])}")
     from thresholdkit.rules.assess import resolve_indicator
 
-    if all_indicators(source_area) is None:
-        raise UsageError(f"unknown indicator '{ind_id}' in {source_area.id}: its document publishes no indicators")
-    me = resolve_indicator(source_area, ind_id)
+    me = resolve_indicator(source_area, ind_id)  # a document that publishes none: NotPublishedError (exit 3)
     my_concepts, my_sig, my_words = set(me.concepts), _signature(me), _words(me.text)
     out: dict[str, Any] = {"indicator": {"area": source_area.id, **me.to_dict()}, "areas": []}
     for a in areas:

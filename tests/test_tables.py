@@ -1,0 +1,60 @@
+"""Tables fit the terminal (issue 18): tabulate with maxcolwidths, the width from COLUMNS or
+the terminal. Before, `areas` was 190 columns wide on a 100-column terminal and `compare
+pathway --level 4` had 676-character lines."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from thresholdkit.areas.registry import Registry
+from thresholdkit.render.output import DEFAULT_WIDTH, fit_widths, text_table
+
+REG = Registry.load()
+AREA_IDS = [a.id for a in REG.usable()]
+
+
+def _commands() -> list[list[str]]:
+    out = [["areas"], ["plugins"], ["concepts"], ["compare", "contacts"], ["compare", "pathway", "--level", "4"]]
+    for a in AREA_IDS:
+        out.append(["contacts", a])
+        if REG.area(a).published_sets():
+            out.append(["indicators", a, "--level", "4"])
+    return out
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 140])
+def test_tables_are_no_wider_than_the_terminal(run, monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    for args in _commands():
+        r = run(*args)
+        assert r.code == 0, (args, r.err)
+        widest = max(len(line) for line in r.out.splitlines())
+        assert widest <= width, (args, width, widest)
+
+
+def test_ids_are_never_broken_while_they_fit(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    for a in AREA_IDS:
+        if not REG.area(a).published_sets():
+            continue
+        out = run("indicators", a, "--level", "4").out
+        for ind in REG.area(a).indicators():
+            if ind.level == 4 and len(ind.ref) <= 50:
+                assert re.search(rf"^{re.escape(ind.ref)}\s", out, re.M), (a, ind.ref)
+
+
+def test_widths_fit_exactly_and_keep_a_floor():
+    headers = ["id", "text"]
+    data = [["short-id", "word " * 60]]
+    widths = fit_widths(headers, data, 50)
+    assert widths is not None and widths[0] == len("short-id") and sum(widths) + 2 <= 50
+    assert fit_widths(headers, [["a", "b"]], 50) is None  # fits: nothing wraps
+    table = text_table([{"id": "short-id", "text": "word " * 60}], headers)
+    assert max(len(line) for line in table.splitlines()) <= DEFAULT_WIDTH
+
+
+def test_numbers_and_phone_numbers_stay_as_printed(run):
+    out = run("contacts", "worcestershire").out
+    assert "01905 822666" in out  # never parsed as a number, never right-aligned into a new shape
