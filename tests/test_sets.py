@@ -267,3 +267,13 @@ def test_batch_csv_has_a_warnings_column(run, tmp_path):
     assert r.code == 0, r.err
     [row] = list(csv.DictReader(io.StringIO(out.read_text())))
     assert "due for review" in row["warnings"]
+
+
+def test_handout_links_refer_to_ce_section_to_the_set(run):
+    html = run("handout", "telford", "--level", "4").out
+    assert 'id="set-exploitation-level-4"' in html
+    pointing = [i for i in TEL.indicators("main") if i.see_set and i.level == 4]
+    assert pointing and html.count('<a href="#set-exploitation-level-4">') >= len(pointing)
+    only_main = run("handout", "telford", "--level", "4", "--set", "main").out
+    assert "thresholdkit handout with --set exploitation" in only_main  # no dangling link
+    assert 'href="#set-exploitation' not in only_main

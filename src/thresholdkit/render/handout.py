@@ -85,7 +85,17 @@ def _set_view(entry: dict[str, Any], n: int) -> dict[str, Any]:
         if not groups or groups[-1]["source"] != heading:
             groups.append({"source": heading, "indicators": []})
         label = ind.subdomain if ind.subdomain and ind.subdomain not in source_text(ind.source) else ""
-        groups[-1]["indicators"].append({"id": ind.id, "ref": ind.ref, "text": ind.text, "label": label})
+        see = None
+        if ind.see_set:  # "refer to CE section": a link to that set at this level, or its name
+            target = next((e for e in entry.get("others", []) if e["set"]["id"] == ind.see_set), None)
+            see = {
+                "set": ind.see_set,
+                "title": target["set"]["title"] if target else ind.see_set,
+                "anchor": f"set-{ind.see_set}-level-{n}"
+                if target and any(i.level == n for i in target["items"])
+                else None,
+            }
+        groups[-1]["indicators"].append({"id": ind.id, "ref": ind.ref, "text": ind.text, "label": label, "see": see})
     return {
         "id": s["id"],
         "title": s["title"],
@@ -171,7 +181,7 @@ def area_model(
                     q for q in _quotes(lv["definition"]) if not summary or q["text"] != summary["text"]
                 ],
                 "groups": [{"domain": d, "indicators": items} for d, items in groups.items()],
-                "sets": [_set_view(e, n) for e in sets],
+                "sets": [_set_view({**e, "others": sets}, n) for e in sets],
                 "response": _quotes(lp.get("response", [])),
                 "lead": [q["text"] for q in lp.get("lead", [])],
                 "steps": _quotes(lp.get("steps", [])),
@@ -335,7 +345,10 @@ def render_markdown(model: dict[str, Any]) -> str:
                     if g["source"]:
                         out += [f"*{e(g['source'])}*", ""]
                     out += [
-                        f"- {e(i['text'])}" + (f" *({e(i['label'])})*" if i["label"] else "") for i in g["indicators"]
+                        f"- {e(i['text'])}"
+                        + (f" *({e(i['label'])})*" if i["label"] else "")
+                        + (f" (see {e(i['see']['title'])})" if i.get("see") else "")
+                        for i in g["indicators"]
                     ]
                     out.append("")
         if lv["response"] or lv["steps"]:
