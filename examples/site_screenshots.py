@@ -39,6 +39,14 @@ def main() -> None:
             page.screenshot(path=str(HERE / "site" / "checklist-coventry.png"))
             page.goto((site / "telford" / "index.html").as_uri() + "#ind-sexually-active-13-and-under")
             page.screenshot(path=str(HERE / "site" / "indicator-telford.png"))
+            # the checklist with a level-4 tick, the result bar in view, on a phone and a desktop
+            for width, height in ((390, 844), (1200, 900)):
+                page = b.new_page(viewport={"width": width, "height": height})
+                page.goto((site / "coventry" / "checklist.html").as_uri())
+                page.check("#tick-non-mobile-child-injury")
+                page.locator("#tick-non-mobile-child-injury").scroll_into_view_if_needed()
+                page.evaluate("window.scrollBy(0, -window.innerHeight / 3)")
+                page.screenshot(path=str(HERE / "site" / f"checklist-{width}.png"))
             b.close()
 
 

@@ -11,12 +11,16 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from thresholdkit import __version__
 from thresholdkit.areas.registry import Area
 from thresholdkit.model.objects import DISCLAIMER, DOMAINS
 from thresholdkit.render.handout import area_model, contact_view, generated_on, jinja_env
 from thresholdkit.rules.compare import all_indicators, matrix, nearest
+
+if TYPE_CHECKING:
+    from thresholdkit.model.objects import Indicator
 
 ASSETS = ("site.css", "checklist.js")
 
@@ -28,39 +32,146 @@ def _short(text: str, limit: int = 60) -> str:
     return cut + "…"
 
 
+def anchor(ind: Indicator) -> str:
+    """The indicator's page anchor (``ind-`` + this): its id in the main set, ``SET--ID`` in a
+    named set (ids are unique only within their set; a slug never holds ``--``)."""
+    return ind.id if ind.set == "main" else f"{ind.set}--{ind.id}"
+
+
+def case_key(ind: Indicator) -> str:
+    """The indicator as a case file names it: its id in the main set, ``SET/ID`` in a named set."""
+    return ind.id if ind.set == "main" else f"{ind.set}/{ind.id}"
+
+
 def _related(area: Area, areas: list[Area]) -> dict[str, list[dict[str, str]]]:
-    """For each indicator: the same concepts at other levels of this area, and in the other areas."""
+    """For each indicator (by anchor): the same concepts at other levels of this area, and in the
+    other areas, in every published set."""
     items = all_indicators(area) or []
+    counts: dict[str, int] = {}
+    for ind in items:
+        counts[ind.id] = counts.get(ind.id, 0) + 1
     out: dict[str, list[dict[str, str]]] = {}
     for ind in items:
-        if ind.set != "main":
-            continue
         links = []
-        same = [o for o in items if o.set == "main" and o.level != ind.level and set(o.concepts) & set(ind.concepts)]
-        for o in sorted(same, key=lambda o: (o.level, o.id))[:3]:
-            links.append({"href": f"#ind-{o.id}", "label": f"{area.name} L{o.level}: {_short(o.text)}"})
-        found = nearest(areas, f"{area.id}:{ind.id}", per_area=1)
-        for entry in found["areas"]:
-            for m in entry["matches"]:
-                if m["set"] == "main":
+        same = [o for o in items if o.level != ind.level and set(o.concepts) & set(ind.concepts)]
+        for o in sorted(same, key=lambda o: (o.set != "main", o.level, o.set, o.id))[:3]:
+            links.append({"href": f"#ind-{anchor(o)}", "label": f"{area.name} L{o.level}: {_short(o.text)}"})
+        if counts[ind.id] == 1:  # nearest() names an indicator by its id alone
+            found = nearest(areas, f"{area.id}:{ind.id}", per_area=1)
+            for entry in found["areas"]:
+                for m in entry["matches"]:
+                    target = m["id"] if m["set"] == "main" else f"{m['set']}--{m['id']}"
                     links.append(
                         {
-                            "href": f"../{entry['area']}/index.html#ind-{m['id']}",
+                            "href": f"../{entry['area']}/index.html#ind-{target}",
                             "label": f"{entry['name']} L{m['level']}: {_short(m['text'])}",
                         }
                     )
-        out[ind.id] = links
+        out[anchor(ind)] = links
     return out
+
+
+def _sets(area: Area) -> list[dict[str, Any]]:
+    """Every published indicator set of the area, each with its indicators as plain data, grouped
+    for the checklist (the main set by domain, a named set by its own headings, in document order)."""
+    from thresholdkit.model.objects import source_text
+
+    items = all_indicators(area) or []
+    titles = {s["id"]: s["title"] for s in area.indicator_sets()}
+    out = []
+    for s in area.indicator_sets():
+        mine = [i for i in items if i.set == s["id"]]
+        if not mine:
+            continue
+        views: list[dict[str, Any]] = []
+        for i in mine:
+            see = getattr(i, "see_set", None)
+            views.append(
+                {
+                    "id": i.id,
+                    "key": case_key(i),
+                    "anchor": anchor(i),
+                    "set": i.set,
+                    "level": i.level,
+                    "domain": i.domain,
+                    "heading": i.domain_label,
+                    "text": i.text,
+                    "source": source_text(i.source),
+                    "subheading": i.subdomain if i.subdomain and i.subdomain not in source_text(i.source) else "",
+                    "see": {"href": f"#set-{see}", "title": titles[see]} if see in titles and see != i.set else None,
+                }
+            )
+        groups: list[dict[str, Any]] = []
+        if s["id"] == "main":
+            for key, label in DOMAINS.items():
+                members = [v for v in views if v["domain"] == key]
+                if members:
+                    groups.append({"domain": key, "label": label, "indicators": members})
+        else:
+            by_heading: dict[str, list[dict[str, Any]]] = {}
+            for v in views:
+                by_heading.setdefault(v["heading"], []).append(v)
+            groups = [{"domain": None, "label": h, "indicators": vs} for h, vs in by_heading.items()]
+        names = {lv["level"]: lv["name"] for lv in area.levels()}
+        by_level = []
+        for n in sorted({v["level"] for v in views}):
+            at = [v for v in views if v["level"] == n]
+            by_level.append(
+                {
+                    "level": n,
+                    "name": names[n],
+                    "groups": [
+                        {"label": label, "indicators": [v for v in at if v["domain"] == key]}
+                        for key, label in DOMAINS.items()
+                        if any(v["domain"] == key for v in at)
+                    ],
+                }
+            )
+        out.append(
+            {
+                "id": s["id"],
+                "main": s["id"] == "main",
+                "by_level": by_level,
+                "title": s["title"],
+                "description": s.get("description") or "",
+                "source": source_text(s.get("source")),
+                "groups": groups,
+                "indicators": views,
+            }
+        )
+    return out
+
+
+def checklist_data(area: Area, sets: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What the checklist script needs, embedded in the page: each indicator's level, text and
+    source by its case-file key (``ID`` in the main set, ``SET/ID`` in a named set), and the
+    levels' names. Verbatim plugin data."""
+    sets = _sets(area) if sets is None else sets
+    views = [v for s in sets for v in s["indicators"]]
+    return {
+        "area": area.id,
+        "indicators": {v["key"]: v["level"] for v in views},
+        "texts": {v["key"]: v["text"] for v in views},
+        "sources": {v["key"]: v["source"] for v in views},
+        "sets": {s["id"]: s["title"] for s in sets},
+        "levels": {lv["level"]: lv["name"] for lv in area.levels()},
+    }
 
 
 MARKER = ".thresholdkit-site"
 
 
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 def script_json(data: object) -> str:
     """JSON safe inside an inline <script>: every '<', '>' and '&' is a JSON escape, so no text
-    ('</script>', '<!--<script>') can end the element or switch the script-data state."""
+    ('</script>', '<!--<script>') can end the element or switch the script-data state; U+2028
+    and U+2029 are escaped too, so the text is also a valid JavaScript literal."""
     text = json.dumps(data, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    for char, escape in _SCRIPT_ESCAPES.items():
+        text = text.replace(char, escape)
+    return text
 
 
 def build(areas: list[Area], out_dir: str | os.PathLike[str]) -> list[Path]:
@@ -99,19 +210,21 @@ def _write(areas: list[Area], out: Path) -> list[Path]:
 
     for a in areas:
         m = area_model(a)
-        items = [i for i in (all_indicators(a) or []) if i.set == "main"]
-        domains = [
-            {"key": key, "label": label, "indicators": [i for i in items if i.domain == key]}
-            for key, label in DOMAINS.items()
-            if any(i.domain == key for i in items)
-        ]
-        data = {
-            "area": a.id,
-            "indicators": {i.id: i.level for i in items},
-            "levels": {lv["level"]: lv["name"] for lv in a.levels()},
-        }
+        sets = _sets(a)
+        domain_keys = {v["domain"] for st in sets for v in st["indicators"]}
+        domains = [{"key": key, "label": label} for key, label in DOMAINS.items() if key in domain_keys]
+        data = checklist_data(a, sets)
         consent = [
-            {"text": r["text"], "source": source_text(r["source"])} for r in evaluate(a.consent_rules())["rules"]
+            {
+                "text": r["text"],
+                "source": source_text(r["source"]),
+                # the list the rule's text ends by introducing ("unless to do so may:")
+                "exceptions": [
+                    {"text": x["text"], "source": source_text(x["source"])}
+                    for x in (r["exceptions"]["items"] if "exceptions" in r else [])
+                ],
+            }
+            for r in evaluate(a.consent_rules())["rules"]
         ]
         ctx = {
             "root": "../",
@@ -121,6 +234,7 @@ def _write(areas: list[Area], out: Path) -> list[Path]:
             "consent": consent,
             "errata": a.authority.get("errata", []),
             "domains": domains,
+            "sets": sets,
             "data_json": script_json(data),
             **common,
         }
