@@ -62,7 +62,8 @@ def test_every_published_set_has_its_own_heading_in_the_handout(run):
             text = htmllib.unescape(page.out)
             md = run("handout", area_id, "--level", str(n), "-f", "markdown").out
             for s in area.published_sets():
-                assert f'<h3 class="set-title">{htmllib.escape(s["title"])}</h3>' in page.out, (area_id, n, s["id"])
+                heading = f'<h3 class="set-title" id="set-{s["id"]}-level-{n}">{htmllib.escape(s["title"])}</h3>'
+                assert heading in page.out, (area_id, n, s["id"])
                 assert f"### {s['title']}" in md.replace("\\", ""), (area_id, n, s["id"])
                 for ind in area.indicators(s["id"]):
                     if ind.level == n:
