@@ -470,7 +470,8 @@ def _fact_values(field) -> st.SearchStrategy:
 @given(data=st.data())
 def test_level_rule_with_facts_in_every_area_and_set(indicator_sets, data):
     """With facts too: the level is the highest of every indicator matched (named or met by the
-    facts) and the practitioner's level, and never below a named indicator."""
+    facts; at its printed escalation's level where the facts meet that) and the practitioner's
+    level, and never below a named indicator."""
     from thresholdkit.model.case import FACTS
     from thresholdkit.rules.assess import assess
 
@@ -486,6 +487,13 @@ def test_level_rule_with_facts_in_every_area_and_set(indicator_sets, data):
     except Exception as exc:  # facts that match nothing, with nothing else given, are refused
         assert not chosen and practitioner is None, exc
         return
-    matched = [i.level for i in result.indicators]
+    from thresholdkit.rules.cases import condition_holds
+
+    matched = [
+        i.escalation["level"]
+        if i.escalation and all(condition_holds(c, facts) for c in i.escalation["conditions"])
+        else i.level
+        for i in result.indicators
+    ]
     assert result.level == max([*matched, practitioner or 0])
     assert result.level >= max([level for _, level in chosen], default=0)

@@ -84,16 +84,61 @@ def _parse_entry_points(text: str, group: str) -> list[tuple[str, str]]:
     return found
 
 
-def discover(group: str = GROUP, path: list[str] | None = None) -> list[EntryPoint]:
-    """Entry points of ``group`` in installed distributions, first on the path wins."""
-    seen_dists: set[str] = set()
-    result: list[EntryPoint] = []
-    for entry in path if path is not None else sys.path:
+def _listings(path: list[str]) -> list[tuple[str, list[str]]]:
+    """Each folder on the path with its entries, sorted (unreadable folders left out)."""
+    out = []
+    for entry in path:
         folder = entry or "."
         try:
-            names = sorted(os.listdir(folder))
+            out.append((folder, sorted(os.listdir(folder))))
         except OSError:
             continue
+    return out
+
+
+def discover(group: str = GROUP, path: list[str] | None = None) -> list[EntryPoint]:
+    """Entry points of ``group`` in installed distributions, first on the path wins."""
+    return _scan(_listings(path if path is not None else sys.path), group)
+
+
+def discover_installed(group: str = GROUP) -> list[EntryPoint]:
+    """:func:`discover` on ``sys.path``, remembered in the data cache (issue 19).
+
+    Reading every distribution's ``entry_points.txt`` cost each command about 0.04 ms per
+    installed distribution, plugin or not. The result is remembered under a hash of every folder
+    on the path that holds distributions: its name, its modification time and the names of its
+    ``*.dist-info`` and ``*.egg-info`` folders. Installing, removing, upgrading or reinstalling
+    a distribution changes these, so a single-area command sees every plugin that claims its area,
+    and a second plugin for one area is still a conflict. An ``entry_points.txt`` edited by hand
+    in place is noticed at the next install or removal in its folder, or at once with
+    ``THRESHOLDKIT_NO_CACHE=1``.
+    """
+    from thresholdkit.data import cache
+
+    listings = _listings(sys.path)
+    chunks = [b"entry-points", group.encode(), *cache.code_chunks()[:2]]
+    for folder, names in listings:
+        dists = [n for n in names if n.endswith((".dist-info", ".egg-info"))]
+        if not dists:
+            continue
+        try:
+            stamp = os.stat(folder).st_mtime_ns
+        except OSError:
+            stamp = 0
+        chunks += [os.fsencode(os.path.abspath(folder)), str(stamp).encode(), "\0".join(dists).encode()]
+    key = cache.digest(chunks)
+    hit = cache.get(key)
+    if isinstance(hit, list) and all(isinstance(row, list) and len(row) == 4 for row in hit):
+        return [EntryPoint(*row) for row in hit]
+    found = _scan(listings, group)
+    cache.put(key, [[ep.name, ep.value, ep.dist, ep.version] for ep in found])
+    return found
+
+
+def _scan(listings: list[tuple[str, list[str]]], group: str) -> list[EntryPoint]:
+    seen_dists: set[str] = set()
+    result: list[EntryPoint] = []
+    for folder, names in listings:
         for name in names:
             if name.endswith(".dist-info"):
                 stem = name[: -len(".dist-info")]

@@ -128,18 +128,18 @@ class Area:
 
     @property
     def name(self) -> str:
-        return str(self.authority["authority"]["name"])
+        return str(self.data.get("authority", [])["name"])  # as authority["authority"], without the copy
 
     @property
     def document(self) -> Document:
-        doc: Document = self.authority["document"]
+        doc: Document = self.data.get("document", [])
         return doc
 
     def review_warning(self, today: _dt.date | None = None) -> str | None:
         return review_status(self.document, today)
 
     def levels(self) -> list[Level]:
-        return sorted(self.authority["levels"], key=lambda lv: lv["level"])
+        return sorted(self.data.get("levels", []), key=lambda lv: lv["level"])
 
     def level(self, n: int) -> Level:
         for lv in self.levels():
@@ -429,10 +429,13 @@ class Registry:
 
     @classmethod
     def load(cls) -> Registry:
-        """Find the installed plugins (honouring ``THRESHOLDKIT_PLUGINS``); imports none of them."""
-        from thresholdkit.areas.discovery import discover
+        """Find the installed plugins (honouring ``THRESHOLDKIT_PLUGINS``); imports none of them.
 
-        return cls([PluginRecord(ep.name, ep.dist, ep.version, ep.value) for ep in discover()])
+        The entry points are remembered between runs until a distribution is installed or
+        removed (:func:`~thresholdkit.areas.discovery.discover_installed`)."""
+        from thresholdkit.areas.discovery import discover_installed
+
+        return cls([PluginRecord(ep.name, ep.dist, ep.version, ep.value) for ep in discover_installed()])
 
     @classmethod
     def from_plugins(cls, plugins: dict[str, Any]) -> Registry:

@@ -10,6 +10,12 @@ An entry carries the hash of its own payload; an entry that is corrupt, truncate
 another key or in another format is deleted and rebuilt, never trusted. The cache holds plugin
 data only, never case content.
 
+Besides checked data (``checked-KEY.json``, :func:`get` and :func:`put`) it holds the checked
+vocabulary and the installed entry points the same way, and bytes (:func:`get_bytes` and
+:func:`put_bytes`): compiled templates and rendered handout pages, in the same format, read
+only from a folder that no one else may write to (compiled templates are code). Each kind keeps
+its newest :data:`MAX_ENTRIES` entries.
+
 ``THRESHOLDKIT_CACHE_DIR`` moves it (default ``$XDG_CACHE_HOME/thresholdkit``);
 ``THRESHOLDKIT_NO_CACHE=1`` (or ``true``, ``yes``) turns it off.
 """
@@ -97,8 +103,56 @@ def entry_path(key: str) -> str | None:
 def get(key: str) -> Any:
     """The value stored under ``key``, or None. A bad entry is removed."""
     path = entry_path(key)
-    if path is None:
+    payload = None if path is None else _load(path, key)
+    if payload is None:
         return None
+    try:
+        return json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        _remove(path)  # type: ignore[arg-type]
+        return None
+
+
+def put(key: str, value: Any) -> None:
+    """Store ``value`` (JSON-like) under ``key``; a cache that cannot be written is no error.
+
+    Encoded to one string first (``json.dumps``), not streamed through ``json.dump``'s pure-Python
+    iterator."""
+    path = entry_path(key)
+    if path is None:
+        return
+    _store(path, key, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def get_bytes(kind: str, key: str) -> bytes | None:
+    """Bytes stored under ``kind`` and ``key`` (compiled templates, say), or None. Only from a
+    cache folder of the current user's that nobody else can write to: such bytes may be code."""
+    base = cache_dir()
+    if base is None or not private_folder(base):
+        return None
+    return _load(os.path.join(base, f"{kind}-{key}.bin"), key)
+
+
+def put_bytes(kind: str, key: str, payload: bytes) -> None:
+    """Store bytes under ``kind`` and ``key``, as :func:`put` stores values."""
+    base = cache_dir()
+    if base is not None:
+        _store(os.path.join(base, f"{kind}-{key}.bin"), key, payload)
+
+
+def private_folder(folder: str) -> bool:
+    """Whether ``folder`` belongs to the current user and no one else may write to it."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return False
+    getuid = getattr(os, "getuid", None)
+    return (getuid is None or st.st_uid == getuid()) and not st.st_mode & 0o022
+
+
+def _load(path: str, key: str) -> bytes | None:
+    """An entry's payload, checked against its header (format, key, hash of the payload); a bad
+    entry is removed."""
     try:
         with open(path, "rb") as fh:
             header = fh.readline()
@@ -109,20 +163,16 @@ def get(key: str) -> Any:
         meta = json.loads(header)
         if meta.get("format") != FORMAT or meta.get("key") != key or meta.get("payload") != digest([payload]):
             raise ValueError("foreign or corrupt entry")
-        return json.loads(payload)
     except (ValueError, AttributeError, UnicodeDecodeError):
         _remove(path)
         return None
+    return payload
 
 
-def put(key: str, value: Any) -> None:
-    """Store ``value`` (JSON-like) under ``key``; a cache that cannot be written is no error."""
-    path = entry_path(key)
-    if path is None:
-        return
+def _store(path: str, key: str, payload: bytes) -> None:
+    """Write an entry atomically (a temporary file renamed into place); errors are ignored."""
     import tempfile
 
-    payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     header = json.dumps({"format": FORMAT, "key": key, "payload": digest([payload])}).encode() + b"\n"
     folder = os.path.dirname(path)
     tmp = None
@@ -147,13 +197,16 @@ def _remove(path: str) -> None:
 
 
 def _prune(folder: str) -> None:
-    entries = []
+    """Keep the newest :data:`MAX_ENTRIES` entries of each kind (checked data, templates, pages)."""
+    groups: dict[str, list[tuple[int, str]]] = {}
     for name in os.listdir(folder):
-        if name.startswith("checked-") and name.endswith(".json"):
+        is_data = name.startswith("checked-") and name.endswith(".json")
+        if is_data or (name.endswith(".bin") and not name.startswith(".")):
             full = os.path.join(folder, name)
             try:
-                entries.append((os.stat(full).st_mtime_ns, full))
+                groups.setdefault(name.partition("-")[0], []).append((os.stat(full).st_mtime_ns, full))
             except OSError:
                 continue
-    for _, full in sorted(entries)[:-MAX_ENTRIES]:
-        _remove(full)
+    for entries in groups.values():
+        for _, full in sorted(entries)[:-MAX_ENTRIES]:
+            _remove(full)

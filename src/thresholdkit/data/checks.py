@@ -258,18 +258,30 @@ def check_tags(data: dict[str, Any], origin: dict[str, Path] | None = None, *, r
     return problems
 
 
+_TODO = ("TODO", "todo-")
+
+
 def check_todos(node: Any, origin: dict[str, Path] | None = None, path: tuple[Any, ...] = ()) -> list[str]:
     """Placeholders a scaffolded plugin still carries ("TODO ...")."""
-    problems: list[str] = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            problems += check_todos(value, origin, (*path, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            problems += check_todos(value, origin, (*path, i))
-    elif (isinstance(node, str) and node.startswith("TODO")) or (isinstance(node, str) and node.startswith("todo-")):
-        problems.append(f"{_where(origin, list(path))}: still to write: {node!r}")
-    return problems
+    found: list[tuple[tuple[Any, ...], str]] = []
+    if isinstance(node, str):
+        if node.startswith(_TODO):
+            found.append((path, node))
+    else:
+        _find_todos(node, path, found)
+    return [f"{_where(origin, list(p))}: still to write: {text!r}" for p, text in found]
+
+
+def _find_todos(node: Any, path: tuple[Any, ...], found: list[tuple[tuple[Any, ...], str]]) -> None:
+    """Depth first, in order; a path is built only for a placeholder or a collection (a first
+    check walks every value of every area)."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        if isinstance(value, str):
+            if value.startswith(_TODO):
+                found.append(((*path, key), value))
+        elif isinstance(value, (dict, list)):
+            _find_todos(value, (*path, key), found)
 
 
 _NOT_QUOTES = {("document", "notes")}

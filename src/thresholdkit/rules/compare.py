@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from thresholdkit.areas.registry import Area, Registry
@@ -210,8 +211,11 @@ def witnesses(a: Indicator, b: Indicator) -> Iterator[dict[str, Any]]:
 _WORD = re.compile(r"[a-z]{4,}")
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
+    """The words of four letters or more in ``text``; remembered per text, since ``site`` asks
+    for the same indicator's words tens of thousands of times (plugin text only, per process)."""
+    return frozenset(_WORD.findall(text.lower()))
 
 
 def nearest(areas: list[Area], ref: str, per_area: int = 3) -> dict[str, Any]:
@@ -243,7 +247,8 @@ def nearest(areas: list[Area], ref: str, per_area: int = 3) -> dict[str, Any]:
                 continue
             jaccard = len(shared) / len(my_concepts | set(o.concepts))
             cond = 0.5 if my_sig and my_sig == _signature(o) else 0.0
-            words = len(my_words & _words(o.text)) / (len(my_words | _words(o.text)) or 1)
+            theirs = _words(o.text)
+            words = len(my_words & theirs) / (len(my_words | theirs) or 1)
             scored.append((jaccard + cond + 0.5 * words, o, sorted(shared)))
         scored.sort(key=lambda t: (-t[0], -t[1].level, t[1].id))
         names = {lv["level"]: lv["name"] for lv in a.levels()}

@@ -12,15 +12,36 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 @cache
 def load() -> dict[str, Any]:
-    """The vocabulary, checked against schemas/concepts.schema.json once per process."""
-    from thresholdkit.data import safeyaml
-    from thresholdkit.model.errors import DataError
+    """The vocabulary, checked against schemas/concepts.schema.json.
+
+    The checked vocabulary is remembered in the data cache (:mod:`thresholdkit.data.cache`)
+    under a hash of the file's bytes and of the checking code, like plugin data: a changed file
+    is checked again, and a bad cache entry is never trusted.
+    """
+    from thresholdkit.data import cache
 
     path = os.path.join(HERE, "concepts.yaml")
-    with open(path, encoding="utf-8") as fh:
-        data = safeyaml.parse(fh.read(), name=path)
-    from thresholdkit.data.schemas import check_schema
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    key = cache.digest([b"vocabulary", *cache.code_chunks(), raw])
+    hit = cache.get(key)
+    if isinstance(hit, dict) and isinstance(hit.get("concepts"), list) and isinstance(hit.get("dimensions"), list):
+        return hit
+    data = _check(raw, path)
+    cache.put(key, data)
+    return data
 
+
+def _check(raw: bytes, path: str) -> dict[str, Any]:
+    from thresholdkit.data import safeyaml
+    from thresholdkit.data.schemas import check_schema
+    from thresholdkit.model.errors import DataError
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text") from None
+    data = safeyaml.parse(text, name=path)
     problems = check_schema(data, None, name="concepts")
     if problems:
         raise DataError(f"{path}: {problems[0]}")
