@@ -69,13 +69,19 @@ MIN_COLUMN = 8
 
 
 def terminal_width() -> int:
-    """The width to fit: ``COLUMNS`` if set, else the terminal's, else :data:`DEFAULT_WIDTH`."""
-    import shutil
+    """The width to fit: ``COLUMNS`` if set, else the terminal's, else :data:`DEFAULT_WIDTH`.
 
-    try:
-        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
-    except (ValueError, OSError):  # an odd COLUMNS value
-        width = DEFAULT_WIDTH
+    The same rule as :func:`shutil.get_terminal_size`, without importing shutil (which imports
+    the compression modules: about 4 ms a lookup)."""
+    import os
+
+    raw = os.environ.get("COLUMNS", "").strip()
+    width = int(raw) if raw.isdigit() else 0
+    if width <= 0:
+        try:
+            width = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 0
+        except (AttributeError, ValueError, OSError):
+            width = 0
     return width if 20 <= width <= 10_000 else DEFAULT_WIDTH
 
 
