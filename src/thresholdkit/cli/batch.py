@@ -61,7 +61,10 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
 
     previous = signal.signal(signal.SIGTERM, on_term)
     try:
-        summary = batchrun.run(source, sink, fmt_in, fmt_out, jobs=jobs, progress=sys.stderr.isatty())
+        import os
+
+        workdir = os.path.dirname(out.target) if out.kind == "file" else None  # --jobs part files
+        summary = batchrun.run(source, sink, fmt_in, fmt_out, jobs=jobs, progress=sys.stderr.isatty(), workdir=workdir)
         if summary.interrupted:
             out.discard()
         else:

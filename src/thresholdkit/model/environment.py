@@ -29,6 +29,8 @@ VARIABLES: dict[str, str] = {
     "THRESHOLDKIT_SOURCES": "Folder of the source documents' text, for validate's verbatim check.",
     "SOURCE_DATE_EPOCH": "A fixed 'today' (seconds since 1970) for reproducible output and staleness.",
     "COLUMNS": "Width to fit tables and text to (default: the terminal's, else 100).",
+    "THRESHOLDKIT_BATCH_MIN_RANGE": "For tests: the smallest input byte range a batch --jobs worker takes "
+    "(default 1 MiB); a tiny value puts range boundaries everywhere.",
 }
 
 
