@@ -6,8 +6,33 @@ import sys
 
 import click
 
-from thresholdkit.cli.common import area_argument, complete_area, complete_concept, get_area, registry
+from thresholdkit.cli.common import F, area_argument, complete_area, complete_concept, get_area, registry
 from thresholdkit.model.errors import UsageError
+
+
+def printable_options(func: F) -> F:
+    """--format (html, markdown, pdf), --pdf-engine and -o/--output, the same for handout and quiz."""
+    func = click.option(
+        "-o",
+        "--output",
+        help="Output file, written atomically ('-' or none: standard output; a PDF is never written to a terminal).",
+    )(func)
+    func = click.option(
+        "--pdf-engine",
+        type=click.Choice(["auto", "chromium", "weasyprint"]),
+        default="auto",
+        show_default=True,
+        help="auto: Chromium where installed, else WeasyPrint.",
+    )(func)
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(["html", "markdown", "pdf"]),
+        default="html",
+        show_default=True,
+        help="Output format: html to print from a browser, markdown, or pdf (A4, made offline).",
+    )(func)
 
 
 def _pdf_destination(fmt: str, output: str | None) -> None:
@@ -50,27 +75,7 @@ def _write(text: str, output: str | None) -> None:
 @click.option(
     "--glance", is_flag=True, help="A one-page sheet: the four levels, their definitions, routes and the 999 box."
 )
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["html", "markdown", "pdf"]),
-    default="html",
-    show_default=True,
-    help="Output format: html to print from a browser, markdown, or pdf (A4, made offline).",
-)
-@click.option(
-    "--pdf-engine",
-    type=click.Choice(["auto", "chromium", "weasyprint"]),
-    default="auto",
-    show_default=True,
-    help="auto: Chromium where installed, else WeasyPrint.",
-)
-@click.option(
-    "-o",
-    "--output",
-    help="Output file, written atomically ('-' or none: standard output; a PDF is never written to a terminal).",
-)
+@printable_options
 def handout(
     areas: tuple[str, ...],
     levels: tuple[int, ...],
@@ -134,28 +139,8 @@ def handout(
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same worksheet.")
 @click.option("--set", "set_id", metavar="ID", help="Only this indicator set (default: every published set).")
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["html", "markdown", "pdf"]),
-    default="html",
-    show_default=True,
-    help="Output format: html to print from a browser, markdown, or pdf (A4, made offline).",
-)
-@click.option(
-    "--pdf-engine",
-    type=click.Choice(["auto", "chromium", "weasyprint"]),
-    default="auto",
-    show_default=True,
-    help="auto: Chromium where installed, else WeasyPrint.",
-)
+@printable_options
 @click.option("--interactive", is_flag=True, help="Ask one indicator at a time on this terminal.")
-@click.option(
-    "-o",
-    "--output",
-    help="Output file, written atomically ('-' or none: standard output; a PDF is never written to a terminal).",
-)
 def quiz(
     area: str,
     count: int,

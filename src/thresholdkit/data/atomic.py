@@ -150,9 +150,10 @@ class SafeOutput:
             self._tmp = None
 
 
-def write_bytes(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` safely (see the module's rules); '-' is stdout."""
-    out = SafeOutput(path)
+def write_bytes(path: str, data: bytes, out: SafeOutput | None = None) -> None:
+    """Write ``data`` to ``path`` safely (see the module's rules); '-' is stdout. ``out`` is the
+    :class:`SafeOutput` for ``path`` when the caller made it first (to refuse a bad path early)."""
+    out = out or SafeOutput(path)
     handle = out.open()
     try:
         handle.write(data)

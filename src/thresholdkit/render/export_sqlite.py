@@ -863,7 +863,7 @@ def export(
     areas). ``-`` is standard output. An existing database is replaced atomically, and a
     failure leaves it as it was, with no temporary file.
     """
-    from thresholdkit.model.errors import UsageError
+    from thresholdkit.data.atomic import write_bytes
 
     out = target(path) if isinstance(path, str) else path
     path = out.path
@@ -885,15 +885,5 @@ def export(
         data = bytes(db.serialize())
     finally:
         db.close()
-    handle = out.open()
-    try:
-        handle.write(data)
-        handle.flush()
-        out.commit()
-    except OSError as exc:  # a full disk, a read-only file system
-        out.discard()
-        raise UsageError(f"cannot write '{path}': {exc.strerror or exc}; nothing was written") from None
-    except BaseException:
-        out.discard()
-        raise
+    write_bytes(path, data, out)
     return summary
