@@ -853,9 +853,17 @@ def encode_csv_rows(results: Iterable[BatchResult]) -> str:
 
 
 def assess_records(records: Iterable[dict[str, Any]], registry: Registry | None = None) -> Iterator[BatchResult]:
-    """Python API: assess mappings (as in the case schema, plus ``id`` and ``area``), one result each."""
+    """Python API: assess mappings (as in the case schema, plus ``id`` and ``area``), one result each.
+
+    Records from pandas (``df.to_dict("records")``) work as they come: numpy numbers are their
+    Python values, NaN (or ``pandas.NA``) is a missing value, and a whole-number float in an
+    integer field is that number (:func:`~thresholdkit.model.case.from_frame`).
+    """
+    from thresholdkit.model.case import from_frame
+
     engine = Engine(registry)
     for n, raw in enumerate(records, 1):
+        raw = from_frame(raw)
         try:
             rec = msgspec.convert(raw, CaseRecord)
         except msgspec.ValidationError as exc:

@@ -23,6 +23,7 @@ and loaded from there on first use, as :mod:`thresholdkit.model.objects` does.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from thresholdkit.model.errors import UsageError, did_you_mean
@@ -168,6 +169,50 @@ FACTS: dict[str, Field] = {
 #: no figure, which the fact alone cannot settle (Telford prints attendance figures at Levels
 #: 1 and 2, and "Persistent absence" at Level 3 with none).
 FIGURE_CONCEPTS: dict[str, str] = {"attendance_percent": "school-attendance"}
+
+def plain(value: Any) -> Any:
+    """A value from pandas or numpy as the plain Python value it stands for, so that
+    ``df.to_dict("records")`` can be assessed: numpy scalars become ``int``, ``float``, ``bool``
+    or ``str``, arrays become lists, and NaN, ``pandas.NA`` and ``NaT`` become None (not given,
+    exactly as an absent value). Mappings and lists are converted all through; anything else is
+    returned as it is (and checked as usual). numpy and pandas are never imported here."""
+    if value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, float):
+        return None if value != value else value  # NaN: a missing value
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if type(value).__module__.split(".")[0] in ("numpy", "pandas"):
+        if type(value).__name__ in ("NAType", "NaTType"):
+            return None
+        tolist = getattr(value, "tolist", None)  # a numpy scalar gives its Python value, an array a list
+        if callable(tolist):
+            return plain(tolist())
+    return value
+
+
+def whole(value: Any, field: Field | None) -> Any:
+    """A whole-number float given for an integer field (pandas gives ``2.0`` for an integer
+    column that has a gap) as that whole number; anything else as it is (and checked as usual)."""
+    if field is not None and field.types == ("integer",) and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def from_frame(record: Any) -> Any:
+    """A record as pandas gives it (``df.to_dict("records")``), as a case: :func:`plain`, then
+    whole-number floats in integer fields (``level``, ``age``, ``gestation_weeks``) as integers.
+    Used by the Python API only; case files and batch input keep their strict types."""
+    record = plain(record)
+    if not isinstance(record, dict):
+        return record
+    out = {k: whole(v, CASE_FIELDS.get(k) or FACTS.get(k)) for k, v in record.items()}
+    if isinstance(out.get("facts"), dict):
+        out["facts"] = {k: whole(v, FACTS.get(k)) for k, v in out["facts"].items()}
+    return out
+
 
 #: The fields of a case, in order.
 CASE_FIELDS: dict[str, Field] = {

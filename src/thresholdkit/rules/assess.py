@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from thresholdkit import __version__
 from thresholdkit.areas.registry import Area
-from thresholdkit.model.case import check_facts
+from thresholdkit.model.case import CASE_FIELDS, check_facts, from_frame, plain, whole
 from thresholdkit.model.errors import NotPublishedError, UsageError, did_you_mean
 from thresholdkit.model.objects import LEVEL_MAX, LEVEL_MIN, TOP_LEVEL, Assessment, Indicator
 from thresholdkit.rules.cases import condition_holds
@@ -188,6 +188,9 @@ def assess(
     and a level outside 1-4 are errors (:class:`UsageError`).
     """
     indicator_ids = indicator_ids or []
+    # numpy numbers, NaN (missing) and whole-number floats in integer fields, as pandas gives them
+    level = whole(plain(level), CASE_FIELDS["level"])
+    facts = {k: v for k, v in from_frame({"facts": dict(facts)})["facts"].items() if v is not None} if facts else None
     checked: Facts = check_facts(dict(facts), where="case") if facts else {}
     if level is not None and (isinstance(level, bool) or not LEVEL_MIN <= level <= LEVEL_MAX):
         raise UsageError(f"--level must be 1, 2, 3 or 4 (got {level})")

@@ -46,6 +46,8 @@ def all_indicators(area: Area) -> list[Indicator] | None:
 
 
 def compare_levels(areas: list[Area]) -> list[dict[str, Any]]:
+    """The four levels side by side: for each level, each area's local name, label and
+    definition (as ``thresholdkit compare levels`` gives them)."""
     rows = []
     for n in (1, 2, 3, 4):
         row: dict[str, Any] = {"level": n, "areas": {}}
@@ -67,6 +69,9 @@ def _signature(ind: Indicator) -> frozenset[str]:
 
 
 def compare_concept(areas: list[Area], concept: str) -> dict[str, Any]:
+    """For each area, the indicators tagged with ``concept`` at each level, and the differences:
+    the same situation (a witness case meeting both areas' printed conditions) at different
+    levels, and the highest level at which each area names the concept."""
     from thresholdkit.data import vocabulary
 
     concepts = vocabulary.concepts()
