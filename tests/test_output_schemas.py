@@ -55,7 +55,7 @@ COMMAND_SCHEMAS: dict[str, Any] = {
     "consent": "consent",
     "contacts": "contacts",
     "diff": "diff",
-    "export": {"sqlite": None},
+    "export": {"csv": None, "oruk": None, "sqlite": None},
     "glossary": "glossary",
     "handout": None,
     "indicators": "indicators",
@@ -73,6 +73,8 @@ NO_JSON = {
     "site": "an offline website written to a folder",
     "plugin new": "scaffolds a plugin package; messages on stderr",
     "export sqlite": "an SQLite database of the dataset",
+    "export oruk": "Open Referral UK / HSDS JSON files written to a folder",
+    "export csv": "CSV files of the dataset written to a folder",
 }
 #: Schemas that are not the output of a command: plugin data, case input, the vocabulary's data.
 NOT_OUTPUT = {"authority", "case", "concepts"}

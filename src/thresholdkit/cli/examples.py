@@ -31,6 +31,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "THRESHOLDKIT_TRACE=1 thresholdkit contacts coventry",
     ),
     "diff": ("thresholdkit diff herefordshire old-data/",),
+    "export csv": ("thresholdkit export csv thresholds-csv/",),
+    "export oruk": ("thresholdkit export oruk oruk/", "thresholdkit export oruk oruk/ --areas telford"),
     "export sqlite": ("thresholdkit export sqlite thresholds.db",),
     "glossary": ("thresholdkit glossary telford --search harm",),
     "handout": (

@@ -3,11 +3,41 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
 from thresholdkit.cli.common import registry
 from thresholdkit.model.errors import UsageError
+
+
+def _chosen(areas: str | None) -> list[Any]:
+    """The usable areas of --areas (default: every usable installed area)."""
+    reg = registry()
+    ids = reg.area_ids()
+    wanted: list[str] | None = None
+    if areas:
+        from thresholdkit.model.errors import did_you_mean
+
+        wanted = list(dict.fromkeys(a.strip().lower() for a in areas.split(",") if a.strip()))
+        for w in wanted:
+            if w not in ids:
+                raise UsageError(f"unknown area '{w}'{did_you_mean(w, ids)}; installed: {', '.join(ids)}")
+    # a broken or draft area is left out and reported on stderr (Registry.on_left_out)
+    chosen = list(reg.usable(wanted))
+    if not chosen:
+        raise UsageError("no usable areas to export; see 'thresholdkit plugins'")
+    return chosen
+
+
+def _warn(_area: str, message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
+
+
+def _folder(folder: str) -> None:
+    """A one-line error for an empty folder name, before any area is loaded."""
+    if not folder.strip() or folder == "-":
+        raise UsageError("give a folder name to write to (standard output cannot hold a folder)")
 
 
 @click.group()
@@ -37,24 +67,57 @@ def sqlite(file: str, areas: str | None) -> None:
     from thresholdkit.render.export_sqlite import target
 
     out = target(file)  # a bad destination is said before any area is loaded
-    reg = registry()
-    ids = reg.area_ids()
-    wanted: list[str] | None = None
-    if areas:
-        from thresholdkit.model.errors import did_you_mean
-
-        wanted = list(dict.fromkeys(a.strip().lower() for a in areas.split(",") if a.strip()))
-        for w in wanted:
-            if w not in ids:
-                raise UsageError(f"unknown area '{w}'{did_you_mean(w, ids)}; installed: {', '.join(ids)}")
-    # a broken or draft area is left out and reported on stderr (Registry.on_left_out)
-    chosen = reg.usable(wanted)
-    if not chosen:
-        raise UsageError("no usable areas to export; see 'thresholdkit plugins'")
-    summary = write_database(chosen, out, on_left_out=lambda _id, message: click.echo(f"Warning: {message}", err=True))
+    summary = write_database(_chosen(areas), out, on_left_out=_warn)
     where = "standard output" if file == "-" else file
     click.echo(
         f"Wrote {where}: {len(summary['areas'])} areas ({', '.join(summary['areas'])}), "
         f"{summary['indicators']} indicators",
+        err=True,
+    )
+
+
+@export.command("oruk")
+@click.argument("folder", metavar="DIR")
+@click.option("--areas", "-a", help="Comma-separated area ids (default: every usable installed area).")
+def oruk(folder: str, areas: str | None) -> None:
+    """Write every area's contacts to DIR as Open Referral UK / HSDS 3.0 JSON.
+
+    DIR gets services.json (one HSDS service per contact, with its organization, phones and
+    schedules nested) and organizations.json (each area's partnership). Names, numbers, emails,
+    web addresses and hours are verbatim, each with its source reference; opening times are
+    given only where the data holds them.
+
+    DIR must be new, empty, or written by this command before; it is replaced in one step.
+    """
+    from thresholdkit.render.export_oruk import HSDS_VERSION
+    from thresholdkit.render.export_oruk import export as write_oruk
+
+    _folder(folder)
+    summary = write_oruk(_chosen(areas), folder, on_left_out=_warn)
+    click.echo(
+        f"Wrote {folder}: {len(summary['areas'])} areas ({', '.join(summary['areas'])}), "
+        f"{summary['services']} services (HSDS {HSDS_VERSION})",
+        err=True,
+    )
+
+
+@export.command("csv")
+@click.argument("folder", metavar="DIR")
+@click.option("--areas", "-a", help="Comma-separated area ids (default: every usable installed area).")
+def csv(folder: str, areas: str | None) -> None:
+    """Write the threshold dataset to DIR as CSV: one file per table.
+
+    DIR/<table>.csv has the same columns, in the same order, as that table of 'export sqlite'
+    (NULL is an empty cell), and cells are made safe to open in a spreadsheet.
+
+    DIR must be new, empty, or written by this command before; it is replaced in one step.
+    """
+    from thresholdkit.render.export_csv import export as write_csv
+
+    _folder(folder)
+    summary = write_csv(_chosen(areas), folder, on_left_out=_warn)
+    click.echo(
+        f"Wrote {folder}: {len(summary['areas'])} areas ({', '.join(summary['areas'])}), "
+        f"{len(summary['tables'])} tables",
         err=True,
     )
