@@ -118,18 +118,35 @@ def fit_widths(headers: Sequence[str], data: Sequence[Sequence[str]], total: int
 
 def text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
     """A plain-text table (tabulate's ``simple`` layout) no wider than the terminal: the widest
-    columns wrap first (tabulate's ``maxcolwidths``), at word boundaries where it can."""
+    columns wrap first, at word boundaries where they can (:func:`fit_widths`).
+
+    The cells are wrapped here with :mod:`textwrap` and tabulate lays out the wrapped lines: the
+    same table as tabulate's own ``maxcolwidths`` gives, in half the time (its wrapper compiles
+    its patterns on every call), and every lookup prints a table."""
+    import textwrap
+
     import tabulate as tabulate_module
 
     tabulate_module.MIN_PADDING = 0  # no padding beyond the two spaces between columns: widths are ours
     heads = list(headers or columns)
     data = [[cell(r.get(c)) for c in columns] for r in rows]
     widths = fit_widths(heads, data, terminal_width())
+    if widths is not None:
+        data = [
+            [
+                value
+                if len(value) <= width
+                else "\n".join(
+                    line for part in value.splitlines() or [""] for line in (textwrap.wrap(part, width) or [""])
+                )
+                for value, width in zip(row, widths, strict=True)
+            ]
+            for row in data
+        ]
     text: str = tabulate_module.tabulate(
         data,
         headers=heads,
         tablefmt="simple",
-        maxcolwidths=widths,
         disable_numparse=True,
         stralign="left",
     )
