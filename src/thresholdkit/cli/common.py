@@ -134,6 +134,12 @@ def area_argument(**kwargs: Any) -> Callable[[F], F]:
     return click.argument("area", shell_complete=complete_area, **kwargs)
 
 
+#: --areas/-a of the commands that cross areas (compare, export, site): one meaning everywhere.
+areas_option = click.option(
+    "--areas", "-a", help="Comma-separated area ids (default: every usable installed area)."
+)
+
+
 def level_option(required: bool = False, multiple: bool = False) -> Callable[[F], F]:
     return click.option(
         "--level",

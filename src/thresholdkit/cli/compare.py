@@ -6,10 +6,8 @@ from typing import Any
 
 import click
 
-from thresholdkit.cli.common import complete_concept, complete_role, format_option, registry, show
+from thresholdkit.cli.common import areas_option, complete_concept, complete_role, format_option, registry, show
 from thresholdkit.render.output import Result
-
-areas_option = click.option("--areas", "-a", help="Comma-separated area ids (default: all installed).")
 
 
 @click.group()

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from thresholdkit.cli.common import registry
+from thresholdkit.cli.common import areas_option, registry
 from thresholdkit.model.errors import UsageError
 
 
@@ -47,7 +47,7 @@ def export() -> None:
 
 @export.command("sqlite")
 @click.argument("file", metavar="FILE")
-@click.option("--areas", "-a", help="Comma-separated area ids (default: every usable installed area).")
+@areas_option
 def sqlite(file: str, areas: str | None) -> None:
     """Write the threshold dataset to FILE: one SQLite database.
 
@@ -78,7 +78,7 @@ def sqlite(file: str, areas: str | None) -> None:
 
 @export.command("oruk")
 @click.argument("folder", metavar="DIR")
-@click.option("--areas", "-a", help="Comma-separated area ids (default: every usable installed area).")
+@areas_option
 def oruk(folder: str, areas: str | None) -> None:
     """Write every area's contacts to DIR as Open Referral UK / HSDS 3.0 JSON.
 
@@ -103,7 +103,7 @@ def oruk(folder: str, areas: str | None) -> None:
 
 @export.command("csv")
 @click.argument("folder", metavar="DIR")
-@click.option("--areas", "-a", help="Comma-separated area ids (default: every usable installed area).")
+@areas_option
 def csv(folder: str, areas: str | None) -> None:
     """Write the threshold dataset to DIR as CSV: one file per table.
 

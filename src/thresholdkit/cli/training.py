@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from thresholdkit.cli.common import F, area_argument, complete_area, complete_concept, get_area, registry
+from thresholdkit.cli.common import F, area_argument, areas_option, complete_area, complete_concept, get_area, registry
 from thresholdkit.model.errors import UsageError
 
 
@@ -184,7 +184,7 @@ def quiz(
 
 @click.command()
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Folder to write the site into.")
-@click.option("--areas", "-a", help="Comma-separated area ids (default: all installed).")
+@areas_option
 def site(output: str, areas: str | None) -> None:
     """A static, offline website of the installed areas' guidance, with a checklist per area."""
     from thresholdkit.render.site import build
