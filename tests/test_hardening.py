@@ -359,7 +359,7 @@ def test_case_content_is_written_nowhere_but_the_output(tmp_path):
         if p.is_file() and p.name not in ("case.yaml", "cases.jsonl", "out.jsonl") and marker.encode() in p.read_bytes()
     ]
     assert found == []
-    assert list((home / ".cache" / "thresholdkit").glob("checked-*.json"))  # the cache exists, holding plugin data only
+    assert list((home / ".cache" / "thresholdkit").glob("checked-*.bin"))  # the cache exists, holding plugin data only
 
 
 def test_yaml_is_only_loaded_safely():

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 from thresholdkit.areas.hookspecs import hookimpl
 from thresholdkit.areas.registry import Registry
+from thresholdkit.model.errors import DataError
 
 COVENTRY_DATA = ROOT / "plugins" / "coventry" / "src" / "thresholdkit_coventry" / "data"
 
@@ -124,6 +126,36 @@ def test_python_plugin_can_compute_one_section_and_keep_the_rest_in_yaml():
     assert area.contacts()[0]["name"] == "Computed line"  # the checked copy is the area's own
 
 
+def test_a_subclass_that_answers_the_folder_hook_itself_is_asked(tmp_path: Path):
+    """A plain DataPlugin is read without a plugin manager (issue 19); a subclass is not plain,
+    and its own answer to the folder hook stands, and so does an unmarked helper of that name."""
+    import shutil
+
+    from thresholdkit.areas.dataplugin import DataPlugin
+
+    other = tmp_path / "data"
+    shutil.copytree(COVENTRY_DATA, other)
+    path = other / "authority.yaml"
+    path.write_text(path.read_text().replace("Coventry Safeguarding Children Partnership", "Moved Partnership", 1))
+
+    class Elsewhere(DataPlugin):
+        @hookimpl
+        def thresholdkit_data_folder(self, area: str) -> str:
+            return str(other)
+
+    class Unmarked(DataPlugin):
+        def thresholdkit_data_folder(self, area: str) -> str:  # no marker: not a hook
+            return str(other)
+
+    monkey_init = str(COVENTRY_DATA.parent / "__init__.py")
+    moved = Registry.from_plugins({"coventry": Elsewhere(monkey_init)}).area("coventry")
+    assert moved.authority["authority"]["partnership"] == "Moved Partnership"
+    plain = Registry.from_plugins({"coventry": DataPlugin(monkey_init)}).area("coventry")
+    assert plain.authority["authority"]["partnership"] == "Coventry Safeguarding Children Partnership"
+    with pytest.raises(DataError, match="gives no data"):
+        Registry.from_plugins({"coventry": Unmarked(monkey_init)}).area("coventry")
+
+
 def test_a_computed_section_is_checked_like_yaml():
     from thresholdkit.areas.dataplugin import DataPlugin
     from thresholdkit.model.errors import DataError
@@ -159,7 +191,8 @@ def _cached_copy(tmp_path, monkeypatch):
 
     monkeypatch.setenv("THRESHOLDKIT_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "data"
-    shutil.copytree(COVENTRY_DATA, folder)
+    # without its shipped checked form: these tests are about checking and the cache
+    shutil.copytree(COVENTRY_DATA, folder, ignore=shutil.ignore_patterns("checked.json"))
     return folder
 
 
@@ -177,7 +210,7 @@ def test_data_cache_is_used_and_invalidated(tmp_path, monkeypatch):
 
     folder = _cached_copy(tmp_path, monkeypatch)
     first = loader.load_checked(folder).data
-    assert list((tmp_path / "cache").glob("checked-*.json"))
+    assert list((tmp_path / "cache").glob("checked-*.bin"))
     calls = _count_checks(monkeypatch)
     assert loader.load_checked(folder).data == first and calls == []  # served from the cache
     path = folder / "authority.yaml"
@@ -209,7 +242,7 @@ def test_corrupt_or_foreign_cache_entries_are_discarded_and_rebuilt(tmp_path, mo
 
     folder = _cached_copy(tmp_path, monkeypatch)
     good = loader.load_checked(folder).data
-    (entry,) = (tmp_path / "cache").glob("checked-*.json")
+    (entry,) = (tmp_path / "cache").glob("checked-*.bin")
     raw = entry.read_bytes()
     calls = _count_checks(monkeypatch)
     # a payload changed behind the cache's back (its hash no longer matches)
@@ -223,7 +256,7 @@ def test_corrupt_or_foreign_cache_entries_are_discarded_and_rebuilt(tmp_path, mo
     header, _, payload = raw.partition(b"\n")
     entry.write_bytes(header.replace(entry.stem[-8:].encode(), b"00000000") + b"\n" + payload)
     assert loader.load_checked(folder).data == good and calls == [1, 1, 1]
-    # not even JSON
+    # not even an entry
     entry.write_bytes(b"\x00\xff garbage")
     assert loader.load_checked(folder).data == good and len(calls) == 4
 

@@ -5,6 +5,7 @@ never reads as "no concern"."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from conftest import assert_one_line_error
@@ -106,3 +107,35 @@ def test_the_quiz_leaves_out_texts_printed_at_two_levels(run):
     for seed in range(1, 6):
         model = quiz_model(area, 40, seed)
         assert not any(key(q["text"]) in twice for q in model["questions"])
+
+
+def test_the_compiled_stemmer_stems_every_word_as_the_pure_python_one() -> None:
+    """snowballstemmer uses PyStemmer when it is installed (2 ms to import against 35 ms): the
+    stems, and so every search, must be the same with either."""
+    compiled = pytest.importorskip("Stemmer").Stemmer("english")
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    from thresholdkit.areas.registry import Registry
+    from thresholdkit.data import vocabulary
+    from thresholdkit.rules.search import words
+
+    found: set[str] = set()
+    reg = Registry.load()
+    for area in reg.usable():
+        for ind in _all(area):
+            found.update(words(ind.text))
+    for concept in vocabulary.concepts().values():
+        for phrase in [*concept.get("abbreviations", []), *concept.get("synonyms", []), concept["label"]]:
+            found.update(words(phrase))
+    assert len(found) > 1000
+    pure = EnglishStemmer()
+    assert {w: compiled.stemWord(w) for w in found if compiled.stemWord(w) != pure.stemWord(w)} == {}
+
+
+def _all(area: Any) -> list[Any]:
+    from thresholdkit.model.errors import NotPublishedError
+
+    try:
+        return area.indicators()
+    except NotPublishedError:
+        return []

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import re
 import subprocess
@@ -33,10 +34,10 @@ PROBE = textwrap.dedent(
     sys.argv = ["thresholdkit", *sys.argv[1:]]
     import thresholdkit.cli.main as m
     try:
-        m.main()
+        m.cli.main(prog_name="thresholdkit")  # not m.main(): it may end the process at once
     except SystemExit as exc:
         code = exc.code
-    heavy = ("jsonschema", "jsonschema_rs", "yaml", "jinja2")
+    heavy = ("jsonschema", "jsonschema_rs", "yaml", "jinja2", "pluggy", "json", "snowballstemmer.english_stemmer")
     print("IMPORTED=" + ",".join(n for n in heavy if n in sys.modules), file=sys.stderr)
     """
 )
@@ -114,10 +115,12 @@ def test_a_changed_vocabulary_is_checked_again(own_vocabulary: Path) -> None:
 def test_a_tampered_vocabulary_entry_is_not_trusted(own_vocabulary: Path) -> None:
     vocabulary.load()
     vocabulary.load.cache_clear()
-    entries = list((own_vocabulary.parent.parent / "cache").glob("checked-*.json"))
+    entries = list((own_vocabulary.parent.parent / "cache").glob("checked-*.bin"))
     assert len(entries) == 1
-    raw = entries[0].read_bytes()
-    entries[0].write_bytes(raw.replace(b'"concepts":[', b'"concepts":[{"id":"planted"},', 1))
+    header, _, payload = entries[0].read_bytes().partition(b"\n")
+    planted = marshal.loads(payload)
+    planted["concepts"].insert(0, {"id": "planted"})
+    entries[0].write_bytes(header + b"\n" + marshal.dumps(planted))  # the payload changed, its header not
     data = vocabulary.load()  # checked again, not read from the tampered entry
     assert "planted" not in {c["id"] for c in data["concepts"]}
 
@@ -300,8 +303,12 @@ def test_a_tampered_entry_point_index_is_not_trusted(tmp_path: Path, monkeypatch
     monkeypatch.setenv("THRESHOLDKIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.syspath_prepend(str(site))
     before = {e.name: e.value for e in discovery.discover_installed()}
-    for entry in (tmp_path / "cache").glob("checked-*.json"):
-        entry.write_bytes(entry.read_bytes().replace(b"one_pkg:plugin", b"os:system"))
+    tampered = 0
+    for entry in (tmp_path / "cache").glob("checked-*.bin"):
+        raw = entry.read_bytes()
+        entry.write_bytes(raw.replace(b"one_pkg:plugin", b"os:system"))
+        tampered += entry.read_bytes() != raw
+    assert tampered == 1
     after = {e.name: e.value for e in discovery.discover_installed()}
     assert after == before
 

@@ -58,3 +58,35 @@ def test_widths_fit_exactly_and_keep_a_floor():
 def test_numbers_and_phone_numbers_stay_as_printed(run):
     out = run("contacts", "worcestershire").out
     assert "01905 822666" in out  # never parsed as a number, never right-aligned into a new shape
+
+
+def _fit_one_step_at_a_time(natural: list[int], floors: list[int], budget: int) -> list[int]:
+    """The rule as first written: cut the roomiest column (the first of equals) towards the
+    runner-up, one step at a time. fit_widths now takes it in one pass (issue 19)."""
+    widths = list(natural)
+    while sum(widths) > budget:
+        room = [w - f for w, f in zip(widths, floors, strict=True)]
+        i = max(range(len(widths)), key=lambda k: room[k])
+        if room[i] <= 0:
+            break
+        runner_up = sorted(room, reverse=True)[1] if len(room) > 1 else 0
+        widths[i] -= max(1, min(sum(widths) - budget, room[i] - runner_up))
+    return widths
+
+
+def test_widths_are_those_of_the_step_by_step_rule() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from thresholdkit.render.output import cut_to_fit
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.tuples(st.integers(0, 200), st.integers(0, 60)), min_size=1, max_size=8), st.integers(0, 400))
+    def check(columns: list[tuple[int, int]], budget: int) -> None:
+        natural = [n for n, _ in columns]
+        floors = [min(n, f) for n, f in columns]
+        if sum(natural) <= budget:
+            return
+        assert cut_to_fit(natural, floors, sum(natural) - budget) == _fit_one_step_at_a_time(natural, floors, budget)
+
+    check()

@@ -116,7 +116,7 @@ def discover_installed(group: str = GROUP) -> list[EntryPoint]:
     from thresholdkit.data import cache
 
     listings = _listings(sys.path)
-    chunks = [b"entry-points", group.encode(), *cache.code_chunks()[:2]]
+    chunks = [b"entry-points", group.encode(), *cache.code_chunks()[:3]]
     for folder, names in listings:
         dists = [n for n in names if n.endswith((".dist-info", ".egg-info"))]
         if not dists:
@@ -261,11 +261,17 @@ def new_manager() -> Any:
     """
     import pluggy
 
-    from thresholdkit.areas import hookspecs
+    from thresholdkit.areas import dataplugin, hookspecs
 
     class Manager(pluggy.PluginManager):
         def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
-            return super().parse_hookimpl_opts(plugin, name) if name.startswith(PREFIX) else None
+            if not name.startswith(PREFIX):
+                return None
+            opts = super().parse_hookimpl_opts(plugin, name)
+            if opts is None and name == DATA_HOOK and dataplugin.builtin_hook(plugin):
+                # DataPlugin's own hook, unmarked so that data plugins import no pluggy
+                opts = super().parse_hookimpl_opts(hookspecs.MarkedDataFolder, name)
+            return opts
 
         def parse_hookspec_opts(self, module_or_class: Any, name: str) -> Any:
             return super().parse_hookspec_opts(module_or_class, name) if name.startswith(PREFIX) else None
@@ -292,6 +298,7 @@ def register(record: PluginRecord, obj: Any) -> Any:
 
 ENV_TRACE = "THRESHOLDKIT_TRACE"
 PREFIX = "thresholdkit_"
+DATA_HOOK = "thresholdkit_data_folder"
 
 
 def trace(pm: Any) -> None:

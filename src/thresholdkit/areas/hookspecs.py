@@ -120,3 +120,12 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "thresholdkit_contacts": ("contacts",),
     "thresholdkit_consent_rules": ("consent",),
 }
+
+
+class MarkedDataFolder:
+    """The marker :class:`~thresholdkit.areas.dataplugin.DataPlugin`'s hook would carry: the plugin
+    manager reads its options from here, so that a data plugin's import needs no pluggy."""
+
+    @hookimpl
+    def thresholdkit_data_folder(self, area: str) -> str | None:  # pragma: no cover - never called
+        raise NotImplementedError

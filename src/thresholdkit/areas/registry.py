@@ -330,18 +330,40 @@ def _sections(hook: str, result: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     return {keys[0]: result}
 
 
+def import_plugin(record: PluginRecord) -> Any:
+    """The object the area's entry point names, imported; DataError on any fault."""
+    from thresholdkit.areas.discovery import load_entry_point, one_line
+
+    if record.obj is not None:
+        return record.obj
+    try:
+        return load_entry_point(record)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # SystemExit at import included: a plugin never stops the tool
+        raise DataError(f"could not import {record.value}: {one_line(exc)}") from None
+
+
+def known_folder(record: PluginRecord) -> str | None:
+    """The data folder of a plain data plugin, asked without pluggy (see
+    :mod:`thresholdkit.areas.dataplugin`): None for any other plugin, or when tracing is on."""
+    from thresholdkit.areas import dataplugin
+    from thresholdkit.areas.discovery import DATA_HOOK, ENV_TRACE
+    from thresholdkit.model.environment import flag
+
+    obj = import_plugin(record)
+    folder = dataplugin.known_folder(obj)
+    if folder is None or flag(ENV_TRACE):
+        return None
+    record.obj, record.hooks = obj, [DATA_HOOK]
+    return folder
+
+
 def plugin_manager(record: PluginRecord) -> Any:
     """Import the plugin of one area and register it in a manager of its own; DataError on any fault."""
-    from thresholdkit.areas.discovery import load_entry_point, one_line, register
+    from thresholdkit.areas.discovery import one_line, register
 
-    obj = record.obj
-    if obj is None:
-        try:
-            obj = load_entry_point(record)
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:  # SystemExit at import included: a plugin never stops the tool
-            raise DataError(f"could not import {record.value}: {one_line(exc)}") from None
+    obj = import_plugin(record)
     try:
         return register(record, obj)
     except Exception as exc:
@@ -363,16 +385,21 @@ def load_area(record: PluginRecord) -> Area:
 
     Raises DataError with the reason for any fault of the plugin.
     """
+    from thresholdkit.data.loader import MAX_DATA_BYTES, check_assembled, load_checked
+
+    data: dict[str, Any] = {}
+    drafts: list[str] = []
+    folder = known_folder(record)
+    if folder is not None:  # a plain data plugin: nothing to call but the folder it holds
+        checked = load_checked(folder)
+        return Area(record, *_identified(record, checked.data), data_folder=folder, drafts=checked.drafts)
     import json
 
     from thresholdkit.areas.discovery import one_line
     from thresholdkit.areas.hookspecs import SECTIONS
-    from thresholdkit.data.loader import MAX_DATA_BYTES, check_assembled, load_checked
 
     pm = plugin_manager(record)
     folder = data_folder(pm, record)
-    data: dict[str, Any] = {}
-    drafts: list[str] = []
     if folder is not None:
         checked = load_checked(folder)
         data, drafts = checked.data, checked.drafts
@@ -399,13 +426,18 @@ def load_area(record: PluginRecord) -> Area:
             )
         data = json.loads(encoded)  # a private copy: the plugin cannot change it after the checks
         drafts = check_assembled(data, encoded)
+    return Area(record, *_identified(record, data), data_folder=folder, drafts=drafts)
+
+
+def _identified(record: PluginRecord, data: dict[str, Any]) -> tuple[dict[str, Any]]:
+    """``(data,)`` once its id is the one the plugin registered; DataError otherwise."""
     got = data["authority"]["id"]
     if got != record.name:
         raise DataError(
             f"its data says id '{got}' but it is registered as '{record.name}' (entry point in {record.label}); "
             f"make the two the same"
         )
-    return Area(record, data, data_folder=folder, drafts=drafts)
+    return (data,)
 
 
 class Registry:
@@ -490,7 +522,7 @@ class Registry:
             return None
         try:
             with _quiet_stdout():
-                return data_folder(plugin_manager(record), record)
+                return known_folder(record) or data_folder(plugin_manager(record), record)
         except DataError as exc:
             raise _unavailable(area_id, str(exc)) from None
 

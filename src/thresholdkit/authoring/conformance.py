@@ -84,6 +84,11 @@ def run_conformance(area_id: str, sources: str | os.PathLike[str] | None = None)
     problems: list[str] = []
     report = validate_targets(area_id, explicit)[0]
     problems += report["problems"]
+    if report.get("shipped") == "stale":
+        problems.append(
+            f"{report['path']}/checked.json is out of date: run 'thresholdkit plugin freeze {report['path']}' "
+            "(a release ships it current, or not at all)"
+        )
     if problems:
         raise ConformanceError(f"{area_id} does not conform:\n  " + "\n  ".join(problems))
     a = area(area_id)

@@ -51,14 +51,35 @@ def validate_folder(folder: Path, sources: Path | None, name: str | None = None)
             f"the data's authority id '{data['authority']['id']}' differs from the entry point name '{name}'"
         )
     area = name or (data.get("authority") or {}).get("id") or str(folder)
+    shipped_status = _shipped(folder, problems, notes)
     return {
         "area": area,
         "path": str(folder),
         "indicators": count,
         "problems": problems,
         "notes": notes,
+        "shipped": shipped_status,
         "verbatim": verbatim,
     }
+
+
+def _shipped(folder: Path, problems: list[str], notes: list[str]) -> str:
+    """The status of the folder's shipped checked form; a damaged one is a problem, a stale one a note."""
+    from thresholdkit.data import shipped
+    from thresholdkit.data.loader import raw_files
+
+    state = shipped.status(str(folder), raw_files(folder))
+    path = folder / shipped.NAME
+    if state == "damaged":
+        problems.append(
+            f"{path}: damaged (its payload does not match its header); run 'thresholdkit plugin freeze {folder}'"
+        )
+    elif state == "stale":
+        notes.append(
+            f"{path} is out of date (the data or thresholdkit changed since it was written), so it is not used; "
+            f"run 'thresholdkit plugin freeze {folder}' before a release"
+        )
+    return state
 
 
 def check_schema_problems(problems: list[str], data: dict[str, Any]) -> bool:

@@ -43,6 +43,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "levels": ("thresholdkit levels worcestershire",),
     "pathway": ("thresholdkit pathway worcestershire --level 4",),
     "plugin new": ("thresholdkit plugin new north-somerset",),
+    "plugin freeze": ("thresholdkit plugin freeze src/thresholdkit_north_somerset/data",),
     "plugins": ("thresholdkit plugins", "thresholdkit plugins -f json"),
     "quiz": ("thresholdkit quiz telford -n 10 --seed 2 -f html -o quiz.html",),
     "site": ("thresholdkit site -o site/",),

@@ -36,3 +36,21 @@ def new(name: str, path: str | None) -> None:
     for command, note in steps:
         click.echo(f"  {command.ljust(width)}# {note}" if note else f"  {command}", err=True)
     click.echo(f"Put the document's plain text in {target}/src/thresholdkit_{package}/source/{area}.txt", err=True)
+
+
+@plugin.command("freeze")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+def freeze(folders: tuple[str, ...]) -> None:
+    """Check each data FOLDER from its YAML and write its checked form (checked.json) beside it.
+
+    A plugin that ships checked.json starts fast the first time it is used after an install or
+    upgrade: thresholdkit reads it instead of parsing and checking the YAML, but only while it is
+    exactly current (the same YAML bytes and the same thresholdkit); otherwise it is ignored and
+    the YAML is checked as before. Run it before each release (the conformance tests fail on a
+    stale one). Nothing is written for a folder whose data fails the checks."""
+    from thresholdkit.data.loader import freeze as freeze_folder
+
+    for folder in folders:
+        path, checked = freeze_folder(folder)
+        drafts = f" (a draft: {len(checked.drafts)} things still to write)" if checked.drafts else ""
+        click.echo(f"wrote {path}{drafts}", err=True)

@@ -81,29 +81,62 @@ def _check(data: dict[str, Any], origin: dict[str, Path] | None) -> list[str]:
     return check_todos(data, origin) + untagged
 
 
+def raw_files(folder: str | os.PathLike[str]) -> list[tuple[str, bytes]]:
+    """Each YAML file's name and bytes (the size limit enforced before reading)."""
+    out = []
+    for path in data_files(folder):
+        if os.path.getsize(path) > MAX_DATA_BYTES:
+            raise DataError(f"{path}: file is larger than {MAX_DATA_BYTES // 1048576} MiB")
+        with open(path, "rb") as fh:
+            out.append((os.path.basename(path), fh.read()))
+    return out
+
+
 def load_checked(folder: str | os.PathLike[str]) -> Checked:
     """The folder's merged data, checked against the schema and for consistency.
 
     Remembered in the cache under a hash of the files' names and bytes and of the checking code.
+    On a cold cache, the plugin's shipped checked form (:mod:`thresholdkit.data.shipped`) is
+    used when it is exactly current; otherwise the YAML is parsed and checked.
     Raises DataError (one line, naming file and item) when the data fails.
     """
     from thresholdkit.data import cache
 
-    files = data_files(folder)
+    files = raw_files(folder)
     chunks = [b"folder", *cache.code_chunks()]
-    for path in files:
-        if os.path.getsize(path) > MAX_DATA_BYTES:
-            raise DataError(f"{path}: file is larger than {MAX_DATA_BYTES // 1048576} MiB")
-        with open(path, "rb") as fh:
-            chunks += [os.path.basename(path).encode("utf-8", "surrogateescape"), fh.read()]
+    for name, raw in files:
+        chunks += [name.encode("utf-8", "surrogateescape"), raw]
     key = cache.digest(chunks)
     hit = cache.get(key)
     if isinstance(hit, dict) and isinstance(hit.get("data"), dict) and isinstance(hit.get("drafts"), list):
         return Checked(hit["data"], hit["drafts"])
-    data, origin = read_merged(folder)
-    drafts = _check(data, origin)
+    from thresholdkit.data import shipped
+
+    found = shipped.read(os.fspath(folder), files)
+    if found is not None:
+        data, drafts = found
+    else:
+        data, origin = read_merged(folder)
+        drafts = _check(data, origin)
     cache.put(key, {"data": data, "drafts": drafts})
     return Checked(data, drafts)
+
+
+def freeze(folder: str | os.PathLike[str]) -> tuple[str, Checked]:
+    """Check the folder's data from its YAML (never from a cache or a shipped form) and write
+    its shipped checked form beside it; returns (its path, the checked data). DataError when the
+    data fails, and then nothing is written."""
+    from thresholdkit.data import shipped
+
+    files = raw_files(folder)
+    checked = check_yaml(folder)
+    return shipped.write(os.fspath(folder), files, checked.data, checked.drafts), checked
+
+
+def check_yaml(folder: str | os.PathLike[str]) -> Checked:
+    """The folder's data parsed from its YAML and checked, with no cache and no shipped form."""
+    data, origin = read_merged(folder)
+    return Checked(data, _check(data, origin))
 
 
 def check_assembled(data: dict[str, Any], encoded: bytes) -> list[str]:

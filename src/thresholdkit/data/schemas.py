@@ -6,7 +6,6 @@ in ``thresholdkit/schemas`` (see pyproject.toml). os.path only: this runs at sta
 
 from __future__ import annotations
 
-import json
 import os
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,8 @@ def schema_path(name: str) -> str:
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     with open(schema_path(name), encoding="utf-8") as fh:
+        import json
+
         data: dict[str, Any] = json.load(fh)
     return data
 

@@ -7,7 +7,6 @@ out by tabulate (imported only when a table is printed), fitted to the terminal'
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -52,6 +51,8 @@ def md_escape(text: str) -> str:
 
 
 def to_json(obj: Any) -> str:
+    import json
+
     return json.dumps(obj, ensure_ascii=False, indent=2)
 
 
@@ -105,15 +106,33 @@ def fit_widths(headers: Sequence[str], data: Sequence[Sequence[str]], total: int
         for i in range(len(headers))
     ]
     floors = keep if sum(keep) <= budget else plain
-    widths = list(natural)
-    while sum(widths) > budget:
-        room = [w - f for w, f in zip(widths, floors, strict=True)]
-        i = max(range(len(widths)), key=lambda k: room[k])
-        if room[i] <= 0:
-            break
-        runner_up = sorted(room, reverse=True)[1] if len(room) > 1 else 0
-        widths[i] -= max(1, min(sum(widths) - budget, room[i] - runner_up))
-    return widths
+    return cut_to_fit(natural, floors, sum(natural) - budget)
+
+
+def cut_to_fit(widths: list[int], floors: list[int], excess: int) -> list[int]:
+    """Take ``excess`` characters from the columns with the most room above their floors: every
+    room is cut to one level, the lowest that takes no more than ``excess``, and what is left
+    comes one character each from the first columns at that level (left to right). The same
+    widths as cutting the roomiest column one step at a time, in one pass."""
+    rooms = [max(0, w - f) for w, f in zip(widths, floors, strict=True)]
+    if sum(rooms) <= excess:  # not enough room: every column at its floor (or its natural width)
+        return [w - r for w, r in zip(widths, rooms, strict=True)]
+    low, high = 0, max(rooms)  # the level: sum(max(0, r - level)) <= excess at high, not below low
+    while low < high:
+        mid = (low + high) // 2
+        if sum(r - mid for r in rooms if r > mid) <= excess:
+            high = mid
+        else:
+            low = mid + 1
+    level = high
+    left = excess - sum(r - level for r in rooms if r > level)
+    out = []
+    for w, r in zip(widths, rooms, strict=True):
+        cut = max(0, r - level)
+        if left and level > 0 and r >= level:
+            cut, left = cut + 1, left - 1
+        out.append(w - cut)
+    return out
 
 
 def text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:

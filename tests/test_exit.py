@@ -1,0 +1,95 @@
+"""How the console script ends (issue 19): at once when nothing is left to do, and never at the
+cost of output, an exit handler or a clear error.
+
+``thresholdkit.cli.main.main`` skips Python's orderly shutdown (about 13 ms after importing click)
+only when the output is flushed, no ``atexit`` handler is registered and no other thread runs.
+These tests run the real console entry point in a subprocess, as a user does.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from thresholdkit.cli.main import cli
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THRESHOLDKIT_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return {**env, **extra}
+
+
+def _thresholdkit(
+    *args: str, env: dict[str, str] | None = None, stdout: int | None = subprocess.PIPE
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "thresholdkit", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        env=env or _env(),
+        check=False,
+        timeout=120,
+    )
+
+
+def test_a_long_output_through_a_pipe_arrives_whole() -> None:
+    """Ending at once must not lose what is still buffered: every byte that the same command
+    writes in-process arrives through the pipe (the largest lookup output there is)."""
+    area = "telford"
+    expected = CliRunner().invoke(cli, ["indicators", area, "-f", "json"]).stdout_bytes
+    assert len(expected) > 200_000  # larger than any pipe or stdio buffer
+    done = _thresholdkit("indicators", area, "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == expected
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+def test_output_to_a_full_disk_is_a_one_line_error() -> None:
+    """A full disk under the output used to end in 'internal error (OSError ...)'."""
+    with open("/dev/full", "wb") as full:
+        done = _thresholdkit("contacts", "coventry", stdout=full.fileno())
+    err = done.stderr.decode()
+    assert done.returncode == 1
+    assert err.strip() == "Error: could not write the output (No space left on device)"
+
+
+def _exit_plugin(site: Path, marker: Path) -> None:
+    """A plugin for Coventry's data that registers an exit handler (as a plugin may)."""
+    import thresholdkit_coventry
+
+    info = site / "thresholdkit_exitcheck-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: thresholdkit_exitcheck\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[thresholdkit]\ncoventry = exitcheck_pkg:plugin\n")
+    (site / "exitcheck_pkg").mkdir()
+    (site / "exitcheck_pkg" / "__init__.py").write_text(
+        "import atexit\n"
+        "from thresholdkit.areas.dataplugin import DataPlugin\n"
+        f"atexit.register(lambda: open({str(marker)!r}, 'w').close())\n"
+        f"plugin = DataPlugin({thresholdkit_coventry.__file__!r})\n"
+    )
+
+
+def test_an_exit_handler_still_runs(tmp_path: Path) -> None:
+    site, marker = tmp_path / "site", tmp_path / "handler-ran"
+    _exit_plugin(site, marker)
+    env = _env(
+        PYTHONPATH=str(site),
+        THRESHOLDKIT_PLUGINS="coventry=thresholdkit_exitcheck",
+        THRESHOLDKIT_CACHE_DIR=str(tmp_path / "cache"),
+    )
+    done = _thresholdkit("levels", "coventry", env=env)
+    assert done.returncode == 0, done.stderr
+    assert b"Coventry" in done.stdout
+    assert marker.exists()
+
+
+@pytest.mark.parametrize(("args", "code"), [(["levels", "coventry"], 0), (["levels", "nowhere"], 2), (["assess"], 2)])
+def test_the_exit_status_is_kept(args: list[str], code: int) -> None:
+    assert _thresholdkit(*args).returncode == code
