@@ -68,7 +68,7 @@ QUICK = [
     line
     for path, lines in EXAMPLES.items()
     for line in lines
-    if not any(x in line for x in (" -o ", "case.yaml", "old-data", "cases.", "export", "plugin new", "plugin freeze", "TRACE", "pdf"))
+    if not any(x in line for x in (" -o ", "case.yaml", "old-data", "cases.", "export", "plugin ", "TRACE", "pdf"))
     and path not in {"validate", "site", "quiz", "handout"}
 ]
 

@@ -249,6 +249,12 @@ def test_the_guide_runs_as_written(run, tmp_path, monkeypatch):
     r = walk.sh(f"thresholdkit diff {AREA} old-data/")
     assert "missed-appointments" in r.out and "reworded" in r.out, r.out
     walk.sh(f"thresholdkit validate {AREA}")
+    assert walk.json("validate", AREA)[0]["shipped"] == "absent"
+    walk.sh("thresholdkit plugin freeze src/thresholdkit_north_somerset/data")
+    assert (own / "data" / "checked.json").is_file()
+    assert walk.json("validate", AREA)[0]["shipped"] == "current"
+    r = walk.sh("pytest")
+    assert "1 passed" in r.out, r.out
 
     left = [c for c in guide_commands() if c not in walk.done and c not in NOT_RUN]
     assert left == [], f"commands of the guide the walk does not run: {left}"

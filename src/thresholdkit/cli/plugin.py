@@ -39,7 +39,7 @@ def new(name: str, path: str | None) -> None:
 
 
 @plugin.command("freeze")
-@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False))
 def freeze(folders: tuple[str, ...]) -> None:
     """Check each data FOLDER from its YAML and write its checked form (checked.json) beside it.
 
@@ -48,8 +48,14 @@ def freeze(folders: tuple[str, ...]) -> None:
     exactly current (the same YAML bytes and the same thresholdkit); otherwise it is ignored and
     the YAML is checked as before. Run it before each release (the conformance tests fail on a
     stale one). Nothing is written for a folder whose data fails the checks."""
-    from thresholdkit.data.loader import freeze as freeze_folder
+    import os
 
+    from thresholdkit.data.loader import freeze as freeze_folder
+    from thresholdkit.model.errors import UsageError
+
+    for folder in folders:
+        if not os.path.isdir(folder):
+            raise UsageError(f"no such data folder '{folder}' (give the folder that holds the plugin's YAML files)")
     for folder in folders:
         path, checked = freeze_folder(folder)
         drafts = f" (a draft: {len(checked.drafts)} things still to write)" if checked.drafts else ""
