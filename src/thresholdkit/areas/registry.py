@@ -351,11 +351,11 @@ def known_folder(record: PluginRecord) -> str | None:
     from thresholdkit.areas.discovery import DATA_HOOK, ENV_TRACE
     from thresholdkit.model.environment import flag
 
-    obj = import_plugin(record)
-    folder = dataplugin.known_folder(obj)
+    record.obj = import_plugin(record)
+    folder = dataplugin.known_folder(record.obj)
     if folder is None or flag(ENV_TRACE):
         return None
-    record.obj, record.hooks = obj, [DATA_HOOK]
+    record.hooks = [DATA_HOOK]
     return folder
 
 
@@ -392,7 +392,8 @@ def load_area(record: PluginRecord) -> Area:
     folder = known_folder(record)
     if folder is not None:  # a plain data plugin: nothing to call but the folder it holds
         checked = load_checked(folder)
-        return Area(record, *_identified(record, checked.data), data_folder=folder, drafts=checked.drafts)
+        _check_id(record, checked.data)
+        return Area(record, checked.data, data_folder=folder, drafts=checked.drafts)
     import json
 
     from thresholdkit.areas.discovery import one_line
@@ -426,18 +427,18 @@ def load_area(record: PluginRecord) -> Area:
             )
         data = json.loads(encoded)  # a private copy: the plugin cannot change it after the checks
         drafts = check_assembled(data, encoded)
-    return Area(record, *_identified(record, data), data_folder=folder, drafts=drafts)
+    _check_id(record, data)
+    return Area(record, data, data_folder=folder, drafts=drafts)
 
 
-def _identified(record: PluginRecord, data: dict[str, Any]) -> tuple[dict[str, Any]]:
-    """``(data,)`` once its id is the one the plugin registered; DataError otherwise."""
+def _check_id(record: PluginRecord, data: dict[str, Any]) -> None:
+    """DataError unless the data's id is the one the plugin registered."""
     got = data["authority"]["id"]
     if got != record.name:
         raise DataError(
             f"its data says id '{got}' but it is registered as '{record.name}' (entry point in {record.label}); "
             f"make the two the same"
         )
-    return (data,)
 
 
 class Registry:
