@@ -82,7 +82,8 @@ class ThresholdkitGroup(click.Group):
         _safe_streams()
         try:
             rv = super().main(*args, **kwargs)
-            sys.stdout.flush()  # a write that fails (a full disk, a closed pipe) fails here, as one line
+            if sys.stdout is not None:  # a write that fails (a full disk, a closed pipe) fails here, as one line
+                sys.stdout.flush()
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.ClickException as exc:  # click's own form: usage, 'Try ... --help', the error
@@ -216,8 +217,9 @@ def _leave(code: int) -> None:
     if pending is None or pending() or (threading is not None and threading.active_count() > 1):
         return
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
     except (OSError, ValueError):
         return
     os._exit(code)
