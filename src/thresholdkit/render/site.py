@@ -17,9 +17,11 @@ from thresholdkit import __version__
 from thresholdkit.areas.registry import Area
 from thresholdkit.model.objects import DISCLAIMER, DOMAINS
 from thresholdkit.render.handout import area_model, contact_view, generated_on, jinja_env
-from thresholdkit.rules.compare import all_indicators, matrix, nearest
+from thresholdkit.rules.compare import AreaConcepts, Neighbours, all_indicators, matrix
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from thresholdkit.model.objects import Indicator
 
 ASSETS = ("site.css", "checklist.js")
@@ -46,29 +48,68 @@ def case_key(ind: Indicator) -> str:
 def _related(area: Area, areas: list[Area]) -> dict[str, list[dict[str, str]]]:
     """For each indicator (by anchor): the same concepts at other levels of this area, and in the
     other areas, in every published set."""
-    items = all_indicators(area) or []
-    counts: dict[str, int] = {}
-    for ind in items:
-        counts[ind.id] = counts.get(ind.id, 0) + 1
-    out: dict[str, list[dict[str, str]]] = {}
-    for ind in items:
-        links = []
-        same = [o for o in items if o.level != ind.level and set(o.concepts) & set(ind.concepts)]
-        for o in sorted(same, key=lambda o: (o.set != "main", o.level, o.set, o.id))[:3]:
-            links.append({"href": f"#ind-{anchor(o)}", "label": f"{area.name} L{o.level}: {_short(o.text)}"})
-        if counts[ind.id] == 1:  # nearest() names an indicator by its id alone
-            found = nearest(areas, f"{area.id}:{ind.id}", per_area=1)
-            for entry in found["areas"]:
-                for m in entry["matches"]:
-                    target = m["id"] if m["set"] == "main" else f"{m['set']}--{m['id']}"
-                    links.append(
-                        {
-                            "href": f"../{entry['area']}/index.html#ind-{target}",
-                            "label": f"{entry['name']} L{m['level']}: {_short(m['text'])}",
-                        }
-                    )
-        out[anchor(ind)] = links
-    return out
+    return RelatedLinks(areas).of(area)
+
+
+class RelatedLinks:
+    """The related links of the areas' pages (:func:`_related`), for one build: each area's
+    derived indicators (:class:`Neighbours`) and each link are made once, not once a page or
+    once an indicator. The links are shared between lists; the templates only read them."""
+
+    def __init__(self, areas: list[Area]) -> None:
+        self.neighbours = Neighbours(areas)
+        self._links: dict[tuple[str, int], dict[str, str]] = {}
+
+    def of(self, area: Area) -> dict[str, list[dict[str, str]]]:
+        """The area's related links by indicator anchor (as :func:`_related` gives them)."""
+        neighbours = self.neighbours
+        derived = neighbours.of(area)
+        if derived is None:
+            return {}
+        items = derived.items
+        counts: dict[str, int] = {}
+        for ind in items:
+            counts[ind.id] = counts.get(ind.id, 0) + 1
+        # the area's indicators in the order its own links list them: the main set first, then
+        # by level, set and id (document order on a tie, as a stable sort gives)
+        order = sorted(
+            range(len(items)), key=lambda k: (items[k].set != "main", items[k].level, items[k].set, items[k].id)
+        )
+        place = [0] * len(items)
+        for r, k in enumerate(order):
+            place[k] = r
+        name = area.name
+        own = [{"href": f"#ind-{anchor(o)}", "label": f"{name} L{o.level}: {_short(o.text)}"} for o in items]
+        out: dict[str, list[dict[str, str]]] = {}
+        for n, ind in enumerate(items):
+            level = ind.level
+            same = sorted(place[k] for k, _ in derived.shared_counts(derived.concepts[n]) if items[k].level != level)
+            links = [own[order[r]] for r in same[:3]]
+            if counts[ind.id] == 1:  # nearest() names an indicator by its id alone
+                for other, found, ranked in neighbours.ranked(ind, area, 1):  # nearest(..., per_area=1)
+                    if found is not None and ranked:
+                        links.append(self._link(other, found, ranked[0][1]))
+            out[anchor(ind)] = links
+        return out
+
+    def _link(self, area: Area, derived: AreaConcepts, n: int) -> dict[str, str]:
+        """The link from another area's page to indicator ``n`` of ``area``."""
+        link = self._links.get((area.id, n))
+        if link is None:
+            o = derived.items[n]
+            link = self._links[(area.id, n)] = {
+                "href": f"../{area.id}/index.html#ind-{anchor(o)}",
+                "label": f"{area.name} L{o.level}: {_short(o.text)}",
+            }
+        return link
+
+
+def links_html(links: list[dict[str, str]]) -> Markup:
+    """Related links as the area page prints them, one ``<a>`` each, escaped as the template
+    escapes a value; made here, once an indicator, rather than by the template once a link."""
+    from markupsafe import Markup, escape
+
+    return Markup("".join([f'<a href="{escape(r["href"])}">{escape(r["label"])}</a>' for r in links]))
 
 
 def _sets(area: Area) -> list[dict[str, Any]]:
@@ -208,6 +249,7 @@ def _write(areas: list[Area], out: Path) -> list[Path]:
     from thresholdkit.model.objects import source_text
     from thresholdkit.rules.consent import evaluate
 
+    related = RelatedLinks(areas)
     for a in areas:
         m = area_model(a)
         sets = _sets(a)
@@ -229,7 +271,7 @@ def _write(areas: list[Area], out: Path) -> list[Path]:
         ctx = {
             "root": "../",
             "m": m,
-            "related": _related(a, areas),
+            "related": {key: links_html(links) for key, links in related.of(a).items()},
             "contacts": [contact_view(c) for c in a.contacts()],
             "consent": consent,
             "errata": a.authority.get("errata", []),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from thresholdkit.areas.registry import Area, Registry
@@ -223,63 +225,209 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
 
+class AreaConcepts:
+    """One area's published indicators as :func:`nearest` and the site's related links read them,
+    derived once from the area's own data: each indicator's concepts (a frozenset, and how many),
+    the indicators by concept (positions in document order), the level names, each indicator's
+    rank in the order matches are listed by on a tied score and, once it is first compared, its
+    condition signature and its words (how many, and as bits of ``vocabulary``, a word-to-bit
+    table shared by the areas compared together)."""
+
+    __slots__ = (
+        "_filled",
+        "_missing",
+        "_shared",
+        "by_concept",
+        "concept_counts",
+        "concepts",
+        "items",
+        "level_names",
+        "rank",
+        "signatures",
+        "vocabulary",
+        "word_counts",
+        "words_as_bits",
+    )
+
+    def __init__(self, area: Area, items: list[Indicator], vocabulary: dict[str, int] | None = None) -> None:
+        self.items = items
+        self.vocabulary = {} if vocabulary is None else vocabulary
+        self.concepts = [frozenset(i.concepts) for i in items]
+        self.concept_counts = [len(c) for c in self.concepts]
+        by_concept: dict[str, list[int]] = {}
+        for n, concepts in enumerate(self.concepts):
+            for c in concepts:
+                by_concept.setdefault(c, []).append(n)
+        self.by_concept = by_concept
+        self.level_names: dict[int, str] = {lv["level"]: lv["name"] for lv in area.levels()}
+        # higher level first, then id, then document order: what a stable sort on (-level, id) gives
+        order = sorted(range(len(items)), key=lambda n: (-items[n].level, items[n].id, n))
+        self.rank = [0] * len(items)
+        for r, n in enumerate(order):
+            self.rank[n] = r
+        self._shared: dict[frozenset[str], list[tuple[int, int]]] = {}
+        # filled in by compared(), position by position: one nearest() call needs only a few
+        self.signatures: list[frozenset[str]] = [frozenset()] * len(items)
+        self.word_counts = [0] * len(items)
+        self.words_as_bits = [0] * len(items)
+        self._filled = [False] * len(items)
+        self._missing = len(items)
+
+    def shared_counts(self, concepts: frozenset[str]) -> list[tuple[int, int]]:
+        """(position, how many concepts it shares) for each indicator sharing a concept with
+        ``concepts``, in no set order; remembered per set of concepts (indicators often carry the
+        same set)."""
+        found = self._shared.get(concepts)
+        if found is None:
+            counted = Counter(chain.from_iterable(self.by_concept.get(c, ()) for c in concepts))
+            found = self._shared[concepts] = list(counted.items())
+        return found
+
+    def sharing(self, concepts: frozenset[str]) -> list[int]:
+        """Positions, in document order, of the indicators that share a concept with ``concepts``."""
+        return sorted(n for n, _ in self.shared_counts(concepts))
+
+    def compared(self, positions: Iterable[int]) -> None:
+        """Make sure the indicators at ``positions`` have their condition signature (the facts
+        their conditions test) and their words (how many, and as bits) in place."""
+        if not self._missing:
+            return
+        filled = self._filled
+        for n in positions:
+            if not filled[n]:
+                ind = self.items[n]
+                words = _words(ind.text)
+                self.signatures[n] = _signature(ind)
+                self.word_counts[n] = len(words)
+                self.words_as_bits[n] = word_bits(words, self.vocabulary)
+                filled[n] = True
+                self._missing -= 1
+
+
+def word_bits(words: Iterable[str], vocabulary: dict[str, int]) -> int:
+    """``words`` as an integer with one bit per word of ``vocabulary`` (a word new to it is added),
+    so that two texts' common words are counted as ``(a & b).bit_count()``."""
+    bits = 0
+    for w in words:
+        bit = vocabulary.get(w)
+        if bit is None:
+            bit = vocabulary[w] = len(vocabulary)
+        bits |= 1 << bit
+    return bits
+
+
+class Neighbours:
+    """:func:`nearest` for many indicators of the same areas: each area's :class:`AreaConcepts`
+    is derived once, on first use, and kept (``site`` asks for every indicator's nearest)."""
+
+    def __init__(self, areas: list[Area]) -> None:
+        self.areas = areas
+        self.vocabulary: dict[str, int] = {}
+        self._by_area: dict[str, tuple[Area, AreaConcepts | None]] = {}
+
+    def of(self, area: Area) -> AreaConcepts | None:
+        """The area's derived indicators; None when the document publishes none."""
+        kept = self._by_area.get(area.id)
+        if kept is not None and kept[0] is area:
+            return kept[1]
+        items = all_indicators(area)
+        derived = None if items is None else AreaConcepts(area, items, self.vocabulary)
+        self._by_area[area.id] = (area, derived)
+        return derived
+
+    def nearest(self, ref: str, per_area: int = 3) -> dict[str, Any]:
+        """As :func:`nearest`, over this object's areas."""
+        areas = self.areas
+        if ":" not in ref:
+            raise UsageError(f"give the indicator as AREA:ID, e.g. coventry:private-fostering (got '{ref}')")
+        area_id, _, ind_id = ref.partition(":")
+        source_area = next((a for a in areas if a.id == area_id.lower()), None)
+        if source_area is None:
+            raise UsageError(f"unknown area '{area_id}'{did_you_mean(area_id, [a.id for a in areas])}")
+        from thresholdkit.rules.assess import resolve_indicator
+
+        me = resolve_indicator(source_area, ind_id)  # a document that publishes none: NotPublishedError (exit 3)
+        out: dict[str, Any] = {"indicator": {"area": source_area.id, **me.to_dict()}, "areas": []}
+        my_concepts = set(me.concepts)
+        for a, derived, ranked in self.ranked(me, source_area):
+            if derived is None:
+                out["areas"].append(
+                    {"area": a.id, "name": a.name, "published": False, "note": NOT_PUBLISHED, "matches": []}
+                )
+                continue
+            names = derived.level_names
+            out["areas"].append(
+                {
+                    "area": a.id,
+                    "name": a.name,
+                    "published": True,
+                    "matches": [
+                        {
+                            "id": o.id,
+                            "ref": o.ref,
+                            "set": o.set,
+                            "level": o.level,
+                            "level_name": names[o.level],
+                            "text": o.text,
+                            "shared_concepts": sorted(my_concepts & derived.concepts[n]),
+                            "score": round(score, 3),
+                            "source": o.source,
+                        }
+                        for score, n in ranked[:per_area]
+                        for o in (derived.items[n],)
+                    ],
+                    "note": None if ranked else "no indicator shares a concept with this one",
+                }
+            )
+        return out
+
+    def ranked(
+        self, me: Indicator, source: Area, limit: int | None = None
+    ) -> list[tuple[Area, AreaConcepts | None, list[tuple[float, int]]]]:
+        """For every other area (None where its document publishes none): its indicators that
+        share a concept with ``me``, as (score, position), best first (the first ``limit`` of
+        them). The score is the Jaccard of the concepts, plus 0.5 for the same condition
+        signature, plus half the Jaccard of the words; on a tie the higher level comes first,
+        then the id, then document order."""
+        my_concepts, my_sig, my_words = frozenset(me.concepts), _signature(me), _words(me.text)
+        n_mine, n_my_words = len(my_concepts), len(my_words)
+        my_bits = word_bits(my_words, self.vocabulary)
+        out: list[tuple[Area, AreaConcepts | None, list[tuple[float, int]]]] = []
+        for a in self.areas:
+            if a.id == source.id:
+                continue
+            derived = self.of(a)
+            if derived is None:
+                out.append((a, None, []))
+                continue
+            candidates = derived.shared_counts(my_concepts)
+            derived.compared(n for n, _ in candidates)
+            n_theirs, rank, signatures = derived.concept_counts, derived.rank, derived.signatures
+            n_their_words, bits = derived.word_counts, derived.words_as_bits
+            # only an indicator sharing a concept can score. The sums are the ones always made,
+            # in the same order, with |A u B| taken as |A| + |B| - |A n B| and |A n B| counted
+            # (the same integers, so the same floats): concepts + signature + 0.5 * words
+            scored = [
+                (
+                    -(
+                        shared / (n_mine + n_theirs[n] - shared)
+                        + (0.5 if my_sig and my_sig == signatures[n] else 0.0)
+                        + 0.5 * (common / ((n_my_words + n_their_words[n] - common) or 1))
+                    ),
+                    rank[n],
+                    n,
+                )
+                for n, shared in candidates
+                for common in ((my_bits & bits[n]).bit_count(),)
+            ]
+            scored.sort()
+            out.append((a, derived, [(-neg, n) for neg, _, n in scored[:limit]]))
+        return out
+
+
 def nearest(areas: list[Area], ref: str, per_area: int = 3) -> dict[str, Any]:
     """The nearest indicators of every other area to AREA:ID (shared concepts first, then conditions, words)."""
-    if ":" not in ref:
-        raise UsageError(f"give the indicator as AREA:ID, e.g. coventry:private-fostering (got '{ref}')")
-    area_id, _, ind_id = ref.partition(":")
-    source_area = next((a for a in areas if a.id == area_id.lower()), None)
-    if source_area is None:
-        raise UsageError(f"unknown area '{area_id}'{did_you_mean(area_id, [a.id for a in areas])}")
-    from thresholdkit.rules.assess import resolve_indicator
-
-    me = resolve_indicator(source_area, ind_id)  # a document that publishes none: NotPublishedError (exit 3)
-    my_concepts, my_sig, my_words = set(me.concepts), _signature(me), _words(me.text)
-    out: dict[str, Any] = {"indicator": {"area": source_area.id, **me.to_dict()}, "areas": []}
-    for a in areas:
-        if a.id == source_area.id:
-            continue
-        others = all_indicators(a)
-        if others is None:
-            out["areas"].append(
-                {"area": a.id, "name": a.name, "published": False, "note": NOT_PUBLISHED, "matches": []}
-            )
-            continue
-        scored = []
-        for o in others:
-            shared = my_concepts & set(o.concepts)
-            if not shared:
-                continue
-            jaccard = len(shared) / len(my_concepts | set(o.concepts))
-            cond = 0.5 if my_sig and my_sig == _signature(o) else 0.0
-            theirs = _words(o.text)
-            words = len(my_words & theirs) / (len(my_words | theirs) or 1)
-            scored.append((jaccard + cond + 0.5 * words, o, sorted(shared)))
-        scored.sort(key=lambda t: (-t[0], -t[1].level, t[1].id))
-        names = {lv["level"]: lv["name"] for lv in a.levels()}
-        out["areas"].append(
-            {
-                "area": a.id,
-                "name": a.name,
-                "published": True,
-                "matches": [
-                    {
-                        "id": o.id,
-                        "ref": o.ref,
-                        "set": o.set,
-                        "level": o.level,
-                        "level_name": names[o.level],
-                        "text": o.text,
-                        "shared_concepts": shared,
-                        "score": round(score, 3),
-                        "source": o.source,
-                    }
-                    for score, o, shared in scored[:per_area]
-                ],
-                "note": None if scored else "no indicator shares a concept with this one",
-            }
-        )
-    return out
+    return Neighbours(areas).nearest(ref, per_area)
 
 
 def compare_pathway(areas: list[Area], level: int) -> list[dict[str, Any]]:
