@@ -79,13 +79,6 @@ NO_JSON = {
 }
 #: Schemas that are not the output of a command: plugin data, case input, the vocabulary's data.
 NOT_OUTPUT = {"authority", "case", "concepts"}
-#: $defs that schemas/assessment.schema.json (written before the others) keeps in an older, looser
-#: form than the other output schemas; every other shared definition is identical everywhere.
-LOOSER_IN_ASSESSMENT = {"indicator", "contact"}
-#: Schemas not yet held to "no undocumented keys": assessment.schema.json leaves out keys that
-#: assess emits (consent rules' when; contacts' source, notes ...; the pathway's response, steps,
-#: procedures ...). Documenting them in that schema is still to do.
-OPEN_ONLY = {"assessment"}
 
 CHRISTMAS = "2026-12-25 14:00"
 MOMENTS = [CHRISTMAS, "2026-12-05 23:30", "2026-07-03T15:45Z", "2026-03-02 10:30"]
@@ -136,10 +129,7 @@ def _validators(name: str) -> tuple[Draft202012Validator, Draft202012Validator]:
 def conforms(name: str, data: Any, where: str) -> None:
     """``data`` conforms to schemas/<name>.schema.json, and uses no key the schema leaves out."""
     published, strict = _validators(name)
-    checks = [("the schema", published)]
-    if name not in OPEN_ONLY:
-        checks.append(("the schema (no undocumented keys)", strict))
-    for label, validator in checks:
+    for label, validator in (("the schema", published), ("the schema (no undocumented keys)", strict)):
         errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
         if errors:
             lines = [f"  at {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:300]}" for e in errors[:8]]
@@ -258,8 +248,6 @@ def test_shared_definitions_are_identical() -> None:
     first: dict[str, tuple[str, Any]] = {}
     for name, schema in output.items():
         for key, definition in schema.get("$defs", {}).items():
-            if name == "assessment" and key in LOOSER_IN_ASSESSMENT:
-                continue
             if key in first:
                 assert definition == first[key][1], f"$defs/{key} differs between {first[key][0]} and {name}"
             else:
@@ -469,13 +457,17 @@ def _facts_for(conditions: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 @per_area
 def test_assess(area: Area, tmp_path: Path) -> None:
-    for level in ("1", "2", "3", "4"):
+    for level, at in zip(("1", "2", "3", "4"), MOMENTS, strict=True):
         data = json_of("assessment", "assess", area.id, "--level", level)
         assert data["level"] == int(level) and (data["emergency"] is None) == (level != "4")
+        assert data["basis"] == "practitioner_level" and data["indicators"] == [] and data["call_now"] is None
+        timed = json_of("assessment", "assess", area.id, "--level", level, "--at", at)
+        assert timed["call_now"] is not None and timed["pathway"]["level"] == int(level)
     with_time = json_of("assessment", "assess", area.id, "--level", "4", "--at", CHRISTMAS)
     assert with_time["call_now"] is not None
     json_of("assessment", "assess", area.id, "--level", "2", "--now")
     json_of("assessment", "assess", area.id, "--level", "3", fmt="yaml")
+    json_of("assessment", "assess", area.id, "--level", "4", "--at", CHRISTMAS, fmt="yaml")
     if not _published(area):
         r = _invoke("assess", area.id, "--indicator", "anything", "-f", "json")
         assert r.exit_code == 3 and r.stdout == ""
@@ -488,11 +480,32 @@ def test_assess(area: Area, tmp_path: Path) -> None:
     json_of("assessment", "assess", area.id, "-i", top.ref)
     json_of("assessment", "assess", area.id, "-i", low.ref, "--level", "3")
     json_of("assessment", "assess", area.id, "-i", low.ref, "-i", top.ref, "--at", CHRISTMAS)
+    # the first indicator at each level of each set, alone: every level reached through indicators
+    first_at = {(i.set, i.level): i for i in reversed(items)}
+    for ind in first_at.values():
+        data = json_of("assessment", "assess", area.id, "-i", ind.ref)
+        assert [i["ref"] for i in data["indicators"]] == [ind.ref]
+        assert data["level"] == ind.level and data["basis"] == "indicators"
+    # indicators whose output carries the optional parts of an indicator
+    kinds = (
+        lambda i: i.escalation,
+        lambda i: any("any" in c for c in i.conditions),
+        lambda i: i.condition_use == "qualifies",
+        lambda i: i.note,
+        lambda i: i.domain_uncertain,
+        lambda i: i.subdomain,
+    )
+    for kind in kinds:
+        example = next((i for i in items if kind(i)), None)
+        if example:
+            json_of("assessment", "assess", area.id, "-i", example.ref, "--at", MOMENTS[2])
     for s in area.indicator_sets():
         in_set = [i for i in items if i.set == s["id"]]
         if in_set:
             json_of("assessment", "assess", area.id, "-i", in_set[0].ref)
             json_of("assessment", "assess", area.id, "--set", s["id"], "-i", in_set[-1].id)
+            limited = json_of("assessment", "assess", area.id, "--set", s["id"], "--level", "2")
+            assert limited["set"] == s["id"]
     pointing = next((i for i in items if i.see_set), None)
     if pointing:
         assert json_of("assessment", "assess", area.id, "-i", pointing.ref)["see"]
@@ -507,9 +520,60 @@ def test_assess(area: Area, tmp_path: Path) -> None:
     if with_facts:
         case = {"id": "schema-test", "area": area.id, "facts": _facts_for([dict(c) for c in with_facts.conditions])}
         (tmp_path / "case.json").write_text(json.dumps(case))
-        json_of("assessment", "assess", area.id, str(tmp_path / "case.json"))
+        by_facts = json_of("assessment", "assess", area.id, str(tmp_path / "case.json"))
+        assert with_facts.ref in [i["ref"] for i in by_facts["indicators"]]
+        json_of("assessment", "assess", area.id, str(tmp_path / "case.json"), "--level", "4", "--at", MOMENTS[1])
+    # a named indicator whose printed escalation the case's facts meet: the level rises to it
+    for ind in items:
+        facts = _facts_for([dict(c) for c in ind.escalation["conditions"]]) if ind.escalation else None
+        if ind.escalation and facts:
+            escalation_case = {"area": area.id, "indicators": [ind.ref], "facts": facts}
+            (tmp_path / "escalation.json").write_text(json.dumps(escalation_case))
+            raised = json_of("assessment", "assess", area.id, str(tmp_path / "escalation.json"))
+            assert raised["level"] == ind.escalation["level"] > ind.level and raised["basis"] == "indicators"
+            break
     case_yaml = yaml.safe_dump({"area": area.id, "indicators": [low.ref], "level": 2})
     json_of("assessment", "assess", area.id, "-", input=case_yaml)
+
+
+@per_area
+def test_assess_every_object_is_closed(area: Area) -> None:
+    """Every object in an assessment (top level with --at: the emergency route, the pathway and its
+    procedures, contacts, consent rules, guidance, call_now ...) is held to the keys its schema
+    lists: one undocumented key anywhere fails the closed schema, and still passes the published
+    one (objects stay open for consumers of an earlier minor version)."""
+    args = ["--level", "4", "--at", CHRISTMAS]
+    if _published(area):
+        from thresholdkit.rules.compare import all_indicators
+
+        items = all_indicators(area) or []
+        args += ["-i", min(items, key=lambda i: i.level).ref, "-i", max(items, key=lambda i: i.level).ref]
+    data = json_of("assessment", "assess", area.id, *args)
+    published, strict = _validators("assessment")
+    maps = {"source", "open", "why"}  # objects keyed by the data (a source's parts, contact ids)
+
+    def objects(node: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+        if isinstance(node, dict):
+            if not (path and path[-1] in maps):
+                yield path, node
+            for key, value in node.items():
+                yield from objects(value, (*path, key))
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                yield from objects(value, (*path, str(n)))
+
+    # one object of each kind: the first at each path, list positions aside
+    kinds: dict[tuple[str, ...], tuple[tuple[str, ...], dict[str, Any]]] = {}
+    for path, obj in objects(data, ()):
+        kinds.setdefault(tuple("*" if p.isdigit() else p for p in path), (path, obj))
+    tops = {p[0] for p in kinds if p}
+    assert {"emergency", "pathway", "contacts", "consent", "call_now", "document", "versions"} <= tops, tops
+    for path, obj in kinds.values():
+        obj["undocumented_key"] = "x"
+        where = "/".join(path) or "(top)"
+        assert published.is_valid(data), f"{where}: a new key fails the published (open) schema"
+        assert not strict.is_valid(data), f"{where}: an undocumented key passes the closed schema"
+        del obj["undocumented_key"]
 
 
 @per_area
