@@ -169,6 +169,13 @@ def compile_condition(cond: Condition) -> Check:
     return holds
 
 
+def condition_needs(conds: Iterable[Condition]) -> frozenset[str]:
+    """Facts that must all be given for ``conds`` (all of them) to hold: the fact of each
+    comparison at the top level (a compiled comparison is False when its fact is missing). An
+    ``any`` group, or an operator the compiler leaves to condition_holds, needs nothing here."""
+    return frozenset(c["fact"] for c in conds if "any" not in c and (c["op"] in ("between", "in") or c["op"] in _OPS))
+
+
 def compile_conditions(conds: Iterable[Condition]) -> Check:
     """All of ``conds`` (as ``all(condition_holds(c, facts) for c in conds)``), compiled."""
     checks = tuple(compile_condition(c) for c in conds)
@@ -199,11 +206,16 @@ class _AreaTable:
         "by_ref",
         "canon",
         "cond",
+        "cond_given",
         "conditional",
         "escalating",
+        "fast",
+        "fast_all",
         "id",
         "levels",
         "names",
+        "needs",
+        "notice_list",
         "notices",
         "published",
         "unprinted",
@@ -216,6 +228,10 @@ class _AreaTable:
         self.names = {lv["level"]: lv["name"] for lv in area.levels()}
         self.levels: dict[str, dict[str, int]] = {}
         self.cond: dict[str, list[tuple[str, int, Check]]] = {}
+        #: The facts each entry of ``cond`` needs (see :func:`condition_needs`), entry by entry.
+        self.needs: dict[str, list[frozenset[str]]] = {}
+        #: ``cond`` less the entries that cannot hold for the facts given, by (set, facts given).
+        self.cond_given: dict[tuple[str, tuple[str, ...]], list[tuple[str, int, Check]]] = {}
         self.published: dict[str, str | None] = {}
         self.canon: dict[str, str] = {}
         self.by_ref: dict[str, Indicator] = {}
@@ -223,6 +239,8 @@ class _AreaTable:
         self.escalating: dict[str, Indicator] = {}
         self.conditional: set[str] = set()  # refs of indicators with printed conditions
         self.notices = area_notices(area)
+        #: The warnings of a record that can add none (shared by assess_chunk's results).
+        self.notice_list: list[str] = list(self.notices) if self.notices else _NONE
         self.unprinted = unprinted_figures(area)
         every: dict[str, int] = {}
         for s in area.indicator_sets():
@@ -248,15 +266,41 @@ class _AreaTable:
                 if i.conditions:
                     self.conditional.add(i.ref)
             self.levels[s["id"]] = own
-            self.cond[s["id"]] = [
-                (i.ref, i.level, compile_conditions(i.conditions))
-                for i in items
-                if i.conditions and i.condition_use == "sufficient"
-            ]
+            sufficient = [i for i in items if i.conditions and i.condition_use == "sufficient"]
+            self.cond[s["id"]] = [(i.ref, i.level, compile_conditions(i.conditions)) for i in sufficient]
+            self.needs[s["id"]] = [condition_needs(i.conditions) for i in sufficient]
         if any(p is None for p in self.published.values()):
             self.levels[_ALL] = every
             self.cond[_ALL] = [c for set_id, conds in self.cond.items() for c in conds]
+            self.needs[_ALL] = [c for set_id, needs in self.needs.items() for c in needs]
             self.published[_ALL] = None
+        #: For :meth:`Engine.assess_chunk`'s fast path, per set: the names that are their own ref
+        #: (no canon entry) with a level of at least 1, and, for those of them that add a warning
+        #: to a case without facts, that warning (what case_warnings gives for the indicator
+        #: alone: without facts, an indicator's escalation, conditions and the figures it does
+        #: not print add nothing, and what it adds does not depend on the other indicators).
+        #: A record naming only these, and no facts, needs no more than this.
+        self.fast: dict[str, tuple[Callable[[str], int], dict[str, list[str]]]] = {}
+        alone: dict[str, list[str]] = {}
+        for set_id, levels in self.levels.items():
+            fast = {name: lv for name, lv in levels.items() if lv >= 1 and name not in self.canon}
+            for name in fast:
+                if name in self.warners and name not in alone:
+                    ind = self.by_ref[name]
+                    alone[name] = case_warnings([], [ind], [ind], None, None, ind.level, ind.level, self.unprinted)
+            self.fast[set_id] = (fast.__getitem__, {name: alone[name] for name in fast if alone.get(name)})
+        self.fast_all = self.fast.get(_ALL)
+
+    def conditions_for(self, set_id: str, facts: dict[str, Any]) -> list[tuple[str, int, Check]]:
+        """The entries of ``cond[set_id]``, in order, that can hold for facts with these names:
+        an entry none of whose needed facts is missing (the others give False whatever the values)."""
+        key = (set_id, tuple(facts))
+        found = self.cond_given.get(key)
+        if found is None:
+            found = [c for c, needs in zip(self.cond[set_id], self.needs[set_id], strict=True) if needs <= facts.keys()]
+            if len(self.cond_given) < 4096:  # facts given: at most 2**len(FACTS) names, in struct order
+                self.cond_given[key] = found
+        return found
 
     def sets_of(self, iid: str) -> list[str]:
         """The published sets that hold the bare id ``iid``."""
@@ -272,6 +316,10 @@ class Engine:
         self._known = self.registry.area_ids()
         self._messages: dict[tuple[str, str, str], str] = {}
         self._warned: dict[tuple[Any, ...], list[str]] = {}
+        #: Results of records outside the fast path, by the record's complete input but its id
+        #: (see :meth:`assess_chunk`); bounded.
+        self._results: dict[tuple[Any, ...], BatchResult] = {}
+        self._fast_tables: dict[str, _AreaTable] = {}
         #: The level rule, final_level, for every (highest indicator level, practitioner's level
         #: or 0) that can occur, computed once by the rule itself: the hot path looks it up.
         self._final = [
@@ -313,6 +361,132 @@ class Engine:
                 self._messages[key] = message
         return message
 
+    def assess_chunk(self, items: Iterable[CaseRecord | BatchResult], start: int) -> list[BatchResult]:
+        """The result of each of ``items`` numbered from ``start``: what :meth:`assess` gives for
+        each record (an error result passes through), faster.
+
+        The results share their ``indicators`` and ``warnings`` lists with one another: they are
+        for encoding, not for changing. Two ways past assess's general path, each giving exactly
+        its result:
+
+        - the fast path: no facts, a known area and set, and either only indicator names of the
+          table's ``fast`` map (each its own ref, with the warnings it adds without facts) named
+          once each with no practitioner's level below the highest, or no indicators and a
+          practitioner's level;
+        - any other record's result is remembered (a bounded dict) under the record's complete
+          input but its id (area, set, indicators, level and the facts as msgspec encodes them,
+          which tells 1, 1.0 and true apart); a record with the same input gets a copy of that
+          result with its own id and number.
+
+        When ``assess`` is not this class's own (a subclass or a patch replaced it), each record
+        goes through it, as before.
+        """
+        assess = self.assess
+        if type(self).assess is not _ASSESS:
+            return [assess(item, n) if type(item) is CaseRecord else item for n, item in enumerate(items, start)]  # type: ignore[misc]
+        tables = self._fast_tables
+        final = self._final
+        cache = self._results
+        encode = _ENCODER.encode
+        out: list[BatchResult] = []
+        append = out.append
+        record, result_type, top_level, none = CaseRecord, BatchResult, TOP_LEVEL, _NONE
+        for n, item in enumerate(items, start):
+            if type(item) is not record:
+                append(item)  # type: ignore[arg-type]
+                continue
+            rec: CaseRecord = item  # type: ignore[assignment]
+            facts = rec.facts
+            area_id = rec.area
+            if facts is None and area_id is not None:
+                table = tables.get(area_id)
+                if table is not None:
+                    set_id = rec.set
+                    entry = table.fast_all if set_id is None else table.fast.get(set_id)
+                    if entry is not None:
+                        level_of, warn = entry
+                        indicators = rec.indicators
+                        practitioner = rec.level
+                        if indicators:
+                            try:
+                                top = max(map(level_of, indicators))
+                            except KeyError:
+                                top = 0
+                            if (
+                                top
+                                and (practitioner is None or practitioner >= top)
+                                and (len(indicators) == 1 or len(set(indicators)) == len(indicators))
+                            ):
+                                level = final[top][practitioner or 0]
+                                warnings = table.notice_list
+                                if warn and not warn.keys().isdisjoint(indicators):
+                                    warnings = list(table.notices)
+                                    for iid in indicators:
+                                        warnings += warn.get(iid, none)
+                                append(
+                                    result_type(
+                                        rec.id,
+                                        area_id,
+                                        level,
+                                        table.names[level],
+                                        indicators,
+                                        level == top_level,
+                                        warnings,
+                                        None,
+                                        n,
+                                    )
+                                )
+                                continue
+                        elif practitioner is not None:
+                            level = final[0][practitioner]
+                            append(
+                                result_type(
+                                    rec.id,
+                                    area_id,
+                                    level,
+                                    table.names[level],
+                                    [],
+                                    level == top_level,
+                                    table.notice_list,
+                                    None,
+                                    n,
+                                )
+                            )
+                            continue
+            indicators = rec.indicators
+            key = (
+                area_id,
+                rec.set,
+                None if indicators is None else tuple(indicators),
+                rec.level,
+                None if facts is None else encode(facts),
+            )
+            known = cache.get(key)
+            if known is None:
+                result = assess(rec, n)
+                append(result)
+                if len(cache) < RESULTS_CACHED:
+                    cache[key] = result
+                if area_id is not None and area_id not in tables:
+                    table_or_error = self._tables.get(area_id)
+                    if isinstance(table_or_error, _AreaTable):
+                        tables[area_id] = table_or_error
+            else:
+                append(
+                    BatchResult(
+                        rec.id,
+                        known.area,
+                        known.level,
+                        known.level_name,
+                        known.indicators,
+                        known.emergency,
+                        known.warnings,
+                        known.error,
+                        n,
+                    )
+                )
+        return out
+
     def assess(self, rec: CaseRecord, n: int) -> BatchResult:
         """One record's result (the hot path: kept tight, no per-record allocation beyond the result)."""
         area_id = rec.area
@@ -349,7 +523,7 @@ class Engine:
         if rec.facts is not None:
             facts = msgspec.to_builtins(rec.facts)  # omit_defaults: the facts given, null ones left out
             if facts:  # null facts are not given
-                for ref, lv, conditions in table.cond[set_id]:
+                for ref, lv, conditions in table.conditions_for(set_id, facts):
                     if ref not in matched and conditions(facts):
                         matched.append(ref)
                         if lv > top:
@@ -445,6 +619,11 @@ class Engine:
         return BatchResult(
             rec.id, area_id, level, table.names[level], [], level == TOP_LEVEL, list(table.notices), None, n
         )
+
+
+_ASSESS = Engine.assess
+#: Results remembered by :meth:`Engine.assess_chunk` (records outside its fast path), at most.
+RESULTS_CACHED = 4096
 
 
 def _repeated(indicators: list[str], refs: list[str]) -> str:

@@ -59,8 +59,7 @@ def process_chunk(start: int, payload: Any, kind: str, fmt_out: str) -> tuple[by
     error results).
     Returns the encoded output and counts by 'area|level' (or 'error').
     """
-    assess = _engine().assess
-    record = batch.CaseRecord
+    engine = _engine()
     if kind == "jsonl-range":  # (path, offset, length): the worker reads its own block
         path, offset, length = payload
         with open(path, "rb") as fh:
@@ -70,7 +69,7 @@ def process_chunk(start: int, payload: Any, kind: str, fmt_out: str) -> tuple[by
                 payload += b"\n"
         kind = "jsonl"
     items = batch.decode_chunk(start, payload) if kind == "jsonl" else payload
-    results = [assess(item, n) if type(item) is record else item for n, item in enumerate(items, start)]
+    results = engine.assess_chunk(items, start)
     tally = Counter(map(_TALLY_KEY, results))
     counts: dict[str, int] = {}
     for (area, level), count in tally.items():
