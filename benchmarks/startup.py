@@ -16,7 +16,8 @@ that floor (issue 19's table):
   divided by their number;
 - ``site -o DIR`` for all installed areas and an HTML ``handout``, warm.
 
-The last lines say whether a warm lookup imported jsonschema, PyYAML or Jinja2 (it must not).
+The last line says whether a warm lookup imported jsonschema, PyYAML, Jinja2, pluggy or json (it must
+not).
 """
 
 from __future__ import annotations
@@ -116,9 +117,9 @@ def run(args: argparse.Namespace, exe: str, env: dict[str, str], work: str) -> N
     print(f"{'per additional plugin (single-area command)':<48} {extra_ms / args.plugins:>10.3f}")
     probe = (
         "import sys\nsys.argv=['thresholdkit','contacts','coventry']\nimport thresholdkit.cli.main as m\n"
-        "try:\n m.main()\nexcept SystemExit: pass\n"
-        "print('warm lookup imported:', [n for n in ('jsonschema', 'yaml', 'jinja2') if n in sys.modules] or 'none',"
-        " file=sys.stderr)"
+        "try:\n m.cli.main(prog_name='thresholdkit')\nexcept SystemExit: pass\n"
+        "heavy = ('jsonschema', 'yaml', 'jinja2', 'pluggy', 'json')\n"
+        "print('warm lookup imported:', [n for n in heavy if n in sys.modules] or 'none', file=sys.stderr)"
     )
     probed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=False)
     print(probed.stderr.strip().splitlines()[-1] if probed.stderr.strip() else "probe failed")

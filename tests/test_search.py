@@ -139,3 +139,32 @@ def _all(area: Any) -> list[Any]:
         return area.indicators()
     except NotPublishedError:
         return []
+
+
+def test_the_ranking_is_the_word_by_word_rule() -> None:
+    """search_indicators stems each query word once and each indicator's words in one call
+    (issue 19); the ranking must be what stemming and matching word by word gives."""
+    import random
+
+    from thresholdkit.areas.registry import Registry
+    from thresholdkit.rules.search import _matches, search_indicators, stem, terms, words
+
+    rnd = random.Random(19)
+    for area in Registry.load().usable():
+        items = _all(area)
+        if not items:
+            continue
+        vocabulary = sorted({w for i in items for w in words(i.text)})
+        queries = ["drugs", "running away", "CSE", "not going to school", "bruis"]
+        queries += [" ".join(rnd.sample(vocabulary, rnd.randint(1, 3))) for _ in range(40)]
+        for query in queries:
+            if not terms(query):  # stop words only: every indicator, as listed
+                assert search_indicators(items, query) == items
+                continue
+            scored = []
+            for n, ind in enumerate(items):
+                ws = words(ind.text)
+                score = sum(_matches(t, ws, [stem(w) for w in ws], set(ind.concepts)) for t in terms(query))
+                if score:
+                    scored.append((-score, n, ind.ref))
+            assert [i.ref for i in search_indicators(items, query)] == [ref for *_, ref in sorted(scored)], query

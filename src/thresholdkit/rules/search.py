@@ -108,13 +108,18 @@ def terms(query: str) -> list[tuple[str, frozenset[str]]]:
     return out
 
 
-def _matches(term: tuple[str, frozenset[str]], text_words: list[str], stems: list[str], concepts: set[str]) -> bool:
+def _matches(
+    term: tuple[str, frozenset[str]], text_words: list[str], stems: list[str], concepts: set[str], q: str | None = None
+) -> bool:
+    """Whether an indicator (its words, their stems, its concepts) matches one query term;
+    ``q`` is the term's stem when the caller has it already."""
     word, named = term
     if named & concepts:
         return True
     if not word:
         return False
-    q = stem(word)
+    if q is None:
+        q = stem(word)
     if q in stems or word in text_words:
         return True
     return len(word) >= 4 and any(w.startswith(word) or s.startswith(q) for w, s in zip(text_words, stems, strict=True))
@@ -125,11 +130,15 @@ def search_indicators(items: Iterable[Indicator], query: str) -> list[Indicator]
     wanted = terms(query)
     if not wanted:
         return list(items)
+    stemmer = _stemmer()
+    # each query word stemmed once, each indicator's words in one call (not word by word)
+    stemmed = [(t, str(stemmer.stemWord(t[0])) if t[0] else "") for t in wanted]
     scored = []
     for n, ind in enumerate(items):
         text_words = words(ind.text)
-        stems = [stem(w) for w in text_words]
-        score = sum(_matches(t, text_words, stems, set(ind.concepts)) for t in wanted)
+        stems = [str(s) for s in stemmer.stemWords(text_words)]
+        concepts = set(ind.concepts)
+        score = sum(_matches(t, text_words, stems, concepts, q) for t, q in stemmed)
         if score:
             scored.append((-score, n, ind))
     return [ind for _, _, ind in sorted(scored, key=lambda x: (x[0], x[1]))]
