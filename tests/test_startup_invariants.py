@@ -188,6 +188,20 @@ def test_a_tampered_template_entry_is_not_trusted(tmp_path: Path, monkeypatch: p
     assert len(calls) == 1
 
 
+def test_checked_data_is_only_read_from_a_private_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whoever can write an entry could change a threshold: a folder others may write to is not read."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("THRESHOLDKIT_CACHE_DIR", str(folder))
+    cache.put("k", {"partnership": "as checked"})
+    assert cache.get("k") == {"partnership": "as checked"}
+    folder.chmod(0o777)
+    try:
+        assert cache.get("k") is None
+    finally:
+        folder.chmod(0o700)
+    assert cache.get("k") == {"partnership": "as checked"}
+
+
 def test_compiled_templates_are_only_read_from_a_private_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,7 +23,10 @@ VARIABLES: dict[str, str] = {
     "THRESHOLDKIT_ALLOW_DRAFTS": "On/off: use unfinished (draft) plugins, each flagged DRAFT.",
     "THRESHOLDKIT_MAX_AGE_YEARS": "Years after which an undated-for-review document is called stale (default 3).",
     "THRESHOLDKIT_NO_CACHE": "On/off: do not read or write the cache of checked plugin data.",
-    "THRESHOLDKIT_CACHE_DIR": "The cache folder (default: $XDG_CACHE_HOME/thresholdkit or ~/.cache/thresholdkit).",
+    "THRESHOLDKIT_CACHE_DIR": (
+        "The cache folder (default: $XDG_CACHE_HOME/thresholdkit or ~/.cache/thresholdkit); "
+        "read only when it is yours and no one else may write to it."
+    ),
     "THRESHOLDKIT_TRACE": "On/off: print each plugin hook call (hook, plugin, kind of result, time) to stderr.",
     "THRESHOLDKIT_DEBUG": "On/off: show a traceback instead of the one-line internal error.",
     "THRESHOLDKIT_SOURCES": "Folder of the source documents' text, for validate's verbatim check.",
