@@ -93,3 +93,22 @@ def test_an_exit_handler_still_runs(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "code"), [(["levels", "coventry"], 0), (["levels", "nowhere"], 2), (["assess"], 2)])
 def test_the_exit_status_is_kept(args: list[str], code: int) -> None:
     assert _thresholdkit(*args).returncode == code
+
+
+def test_an_unforeseen_os_error_is_still_one_line() -> None:
+    """Only a failure to write the output is 'could not write the output'; any other OSError
+    escaping a command is the usual one-line internal error, never a traceback."""
+    code = (
+        "import sys\n"
+        "import thresholdkit.cli.lookup as lookup\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise PermissionError(13, 'Permission denied', '/somewhere')\n"
+        "lookup.get_area = refuse\n"
+        "sys.argv = ['thresholdkit', 'levels', 'coventry']\n"
+        "from thresholdkit.cli.main import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: internal error (PermissionError: ") and "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1

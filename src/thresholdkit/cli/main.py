@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -108,7 +108,7 @@ class ThresholdkitGroup(click.Group):
             sys.exit(EXIT_ERROR)
         except OSError as exc:
             if not _output_error(exc):
-                raise
+                _internal_error(exc)
             _drop_stdout()
             click.echo(f"Error: could not write the output ({exc.strerror or type(exc).__name__})", err=True)
             sys.exit(EXIT_ERROR)
@@ -121,17 +121,23 @@ class ThresholdkitGroup(click.Group):
             )
             sys.exit(EXIT_USAGE)
         except Exception as exc:
-            from thresholdkit.model.environment import FALSE
-
-            if os.environ.get("THRESHOLDKIT_DEBUG", "").strip().lower() not in FALSE:
-                raise
-            text = " ".join(str(exc).split())
-            click.echo(
-                f"Error: internal error ({type(exc).__name__}: {text}); set THRESHOLDKIT_DEBUG=1 for details",
-                err=True,
-            )
-            sys.exit(EXIT_ERROR)
+            _internal_error(exc)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    """An error thresholdkit did not foresee: one line and exit 1 (re-raised with THRESHOLDKIT_DEBUG)."""
+    from thresholdkit.model.environment import FALSE
+    from thresholdkit.model.errors import EXIT_ERROR
+
+    if os.environ.get("THRESHOLDKIT_DEBUG", "").strip().lower() not in FALSE:
+        raise exc
+    text = " ".join(str(exc).split())
+    click.echo(
+        f"Error: internal error ({type(exc).__name__}: {text}); set THRESHOLDKIT_DEBUG=1 for details",
+        err=True,
+    )
+    sys.exit(EXIT_ERROR)
 
 
 def _safe_streams() -> None:
