@@ -116,7 +116,7 @@ def discover_installed(group: str = GROUP) -> list[EntryPoint]:
     from thresholdkit.data import cache
 
     listings = _listings(sys.path)
-    chunks = [b"entry-points", group.encode(), *cache.code_chunks()[:3]]
+    chunks = [b"entry-points", group.encode(), *cache.format_chunks()]
     for folder, names in listings:
         dists = [n for n in names if n.endswith((".dist-info", ".egg-info"))]
         if not dists:

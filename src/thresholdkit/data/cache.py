@@ -87,11 +87,27 @@ def portable_code_chunks() -> tuple[bytes, ...]:
     return (__version__.encode(), digest(parts).encode())
 
 
-def code_chunks() -> tuple[bytes, ...]:
-    """What every cache key includes: the cache's format, the Python that reads it (an entry is
-    :mod:`marshal` data) and :func:`portable_code_chunks`."""
+def format_chunks() -> tuple[bytes, bytes, bytes]:
+    """The cache's format, the Python that reads it (an entry is :mod:`marshal` data) and
+    thresholdkit's version: what keys of entries that do not depend on the checking code include."""
+    from thresholdkit import __version__
+
     python = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}-marshal-{marshal.version}"
-    return (FORMAT.encode(), python.encode(), *portable_code_chunks(), _own_digest())
+    return (FORMAT.encode(), python.encode(), __version__.encode())
+
+
+def code_chunks() -> tuple[bytes, ...]:
+    """What every key of checked data includes: :func:`format_chunks`, :func:`portable_code_chunks`
+    and this module's own source."""
+    return (*format_chunks()[:2], *portable_code_chunks(), _own_digest())
+
+
+def file_chunks(files: Iterable[tuple[str, bytes]]) -> list[bytes]:
+    """Each file's name and bytes, as chunks of a key."""
+    chunks: list[bytes] = []
+    for name, raw in files:
+        chunks += [name.encode("utf-8", "surrogateescape"), raw]
+    return chunks
 
 
 @cache

@@ -103,10 +103,7 @@ def load_checked(folder: str | os.PathLike[str]) -> Checked:
     from thresholdkit.data import cache
 
     files = raw_files(folder)
-    chunks = [b"folder", *cache.code_chunks()]
-    for name, raw in files:
-        chunks += [name.encode("utf-8", "surrogateescape"), raw]
-    key = cache.digest(chunks)
+    key = cache.digest([b"folder", *cache.code_chunks(), *cache.file_chunks(files)])
     hit = cache.get(key)
     if isinstance(hit, dict) and isinstance(hit.get("data"), dict) and isinstance(hit.get("drafts"), list):
         return Checked(hit["data"], hit["drafts"])

@@ -33,10 +33,7 @@ def key(files: list[tuple[str, bytes]]) -> str:
     """The key of data made of ``files`` (name, bytes), under the installed checking code."""
     from thresholdkit.data import cache
 
-    chunks = [FORMAT.encode(), *cache.portable_code_chunks()]
-    for name, raw in files:
-        chunks += [name.encode("utf-8", "surrogateescape"), raw]
-    return cache.digest(chunks)
+    return cache.digest([FORMAT.encode(), *cache.portable_code_chunks(), *cache.file_chunks(files)])
 
 
 def _header(data_key: str, payload: bytes) -> bytes:
@@ -45,28 +42,31 @@ def _header(data_key: str, payload: bytes) -> bytes:
     return f"{FORMAT} {data_key} {cache.digest([payload])}\n".encode()
 
 
+def _state(folder: str, files: list[tuple[str, bytes]]) -> tuple[str, bytes]:
+    """The shipped form's status (see :func:`status`) and its payload."""
+    found = _read(folder)
+    if found is None:
+        return "absent", b""
+    header, payload = found
+    if header == _header(key(files), payload):
+        return "current", payload
+    parts = header.split()
+    written_for = parts[1].decode("ascii", "replace") if len(parts) == 3 and parts[0] == FORMAT.encode() else None
+    if written_for is not None and header == _header(written_for, payload):
+        return "stale", payload
+    return "damaged", payload
+
+
 def status(folder: str, files: list[tuple[str, bytes]]) -> str:
     """``current``, ``stale`` (the data or the checking code changed since it was written),
     ``damaged`` or ``absent``."""
-    from thresholdkit.data import cache
-
-    found = _read(folder)
-    if found is None:
-        return "absent"
-    header, payload = found
-    parts = header.decode("ascii", "replace").split()
-    if len(parts) != 3 or parts[0] != FORMAT or parts[2] != cache.digest([payload]):
-        return "damaged"
-    return "current" if parts[1] == key(files) else "stale"
+    return _state(folder, files)[0]
 
 
 def read(folder: str, files: list[tuple[str, bytes]]) -> tuple[dict[str, Any], list[str]] | None:
     """(data, draft reasons) from the folder's shipped form when it is current; None otherwise."""
-    found = _read(folder)
-    if found is None:
-        return None
-    header, payload = found
-    if header != _header(key(files), payload):
+    state, payload = _state(folder, files)
+    if state != "current":
         return None
     import json
 

@@ -393,7 +393,7 @@ def _page_key(model: dict[str, Any], template: str) -> str | None:
         encoded = json.dumps(model, sort_keys=True, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (TypeError, ValueError, RecursionError):
         return None
-    chunks = [b"page", *cache.code_chunks()[:3], template.encode(), encoded]
+    chunks = [b"page", *cache.format_chunks(), template.encode(), encoded]
     here = os.path.dirname(os.path.abspath(__file__))
     folder = os.path.join(here, "templates")
     sources = [os.path.join(folder, n) for n in sorted(os.listdir(folder))]
