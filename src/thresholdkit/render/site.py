@@ -40,11 +40,6 @@ def anchor(ind: Indicator) -> str:
     return ind.id if ind.set == "main" else f"{ind.set}--{ind.id}"
 
 
-def case_key(ind: Indicator) -> str:
-    """The indicator as a case file names it: its id in the main set, ``SET/ID`` in a named set."""
-    return ind.id if ind.set == "main" else f"{ind.set}/{ind.id}"
-
-
 def _related(area: Area, areas: list[Area]) -> dict[str, list[dict[str, str]]]:
     """For each indicator (by anchor): the same concepts at other levels of this area, and in the
     other areas, in every published set."""
@@ -126,11 +121,11 @@ def _sets(area: Area) -> list[dict[str, Any]]:
             continue
         views: list[dict[str, Any]] = []
         for i in mine:
-            see = getattr(i, "see_set", None)
+            see = i.see_set
             views.append(
                 {
                     "id": i.id,
-                    "key": case_key(i),
+                    "key": i.ref,  # as a case file names it
                     "anchor": anchor(i),
                     "set": i.set,
                     "level": i.level,
