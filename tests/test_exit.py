@@ -59,6 +59,48 @@ def test_output_to_a_full_disk_is_a_one_line_error() -> None:
     assert err.strip() == "Error: could not write the output (No space left on device)"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="closes file descriptor 1 in the child")
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["contacts", "coventry"], 1, "Error: could not write the output (standard output is closed)"),
+        (["assess", "coventry", "-i", "no-such-indicator"], 2, "Error: unknown indicator"),
+    ],
+)
+def test_a_closed_standard_output_is_a_one_line_error(args: list[str], code: int, message: str) -> None:
+    """Started with standard output closed (``>&-``), Python has no sys.stdout: a lookup used to
+    end in 'internal error (AttributeError ...)'. It is a one-line error now, and other errors
+    keep their own message and status."""
+    done = subprocess.run(
+        [sys.executable, "-m", "thresholdkit", *args],
+        stderr=subprocess.PIPE,
+        env=_env(),
+        check=False,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
+    err = done.stderr.decode()
+    assert done.returncode == code, err
+    assert err.count("\n") == 1 and err.startswith(message), err
+
+
+def test_a_closed_standard_output_leaves_files_written(tmp_path: Path) -> None:
+    """A command that writes a file, not standard output, still writes it whole; only its
+    closing line to standard output cannot be printed, and the exit status says so."""
+    out = tmp_path / "cov.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "thresholdkit", "handout", "coventry", "-o", str(out)],
+        stderr=subprocess.PIPE,
+        env=_env(),
+        check=False,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert out.read_bytes().startswith(b"<!DOCTYPE html>"), done.stderr
+    assert "internal error" not in done.stderr.decode()
+    assert "Traceback" not in done.stderr.decode()
+
+
 def _exit_plugin(site: Path, marker: Path) -> None:
     """A plugin for Coventry's data that registers an exit handler (as a plugin may)."""
     import thresholdkit_coventry

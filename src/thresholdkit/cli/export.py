@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
 from thresholdkit.cli.common import areas_option, registry
+from thresholdkit.model.environment import stdout
 from thresholdkit.model.errors import UsageError
 
 
@@ -58,7 +58,7 @@ def sqlite(file: str, areas: str | None) -> None:
     replaced in one step; any other existing file is refused. '-' writes the database to
     standard output, only when that is not a terminal (redirect it or pipe it).
     """
-    if file == "-" and sys.stdout.isatty():
+    if file == "-" and stdout().isatty():
         raise UsageError(
             "a SQLite database is binary: give a file name (thresholdkit export sqlite thresholds.db), "
             "or redirect standard output"

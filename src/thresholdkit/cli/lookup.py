@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any, cast
 
 import click
@@ -16,6 +15,7 @@ from thresholdkit.cli.common import (
     level_option,
     show,
 )
+from thresholdkit.model.environment import stdout
 from thresholdkit.render.output import Result
 from thresholdkit.rules.consent import CONSENT_STATES, PURPOSES
 
@@ -103,7 +103,7 @@ def indicators(
 
         message = no_match_message(a.id, search or f"concept {concept}")
         if fmt in ("table", "markdown"):
-            sys.stdout.write(message + "\n")
+            stdout().write(message + "\n")
             return
         click.echo(f"Note: {message}", err=True)
     show(Result(data=data, rows=rows, columns=["id", "level", "domain", "text"]), fmt)
@@ -175,7 +175,7 @@ def contacts(area: str, role: str | None, at: str | None, now: bool, fmt: str) -
         row["call_order"] = order.get(row["id"])
     data = {"advice": adv, "contacts": result["contacts"]}
     if fmt in ("table", "markdown"):
-        sys.stdout.write(advice_block(adv, markdown=fmt == "markdown") + "\n")
+        stdout().write(advice_block(adv, markdown=fmt == "markdown") + "\n")
     show(Result(data=data, rows=rows, columns=columns), fmt)
 
 

@@ -182,10 +182,11 @@ def cli() -> None:
 
 
 def _output_error(exc: OSError) -> bool:
-    """Whether ``exc`` is a failure to write standard output (no space, a quota, a lost device)."""
+    """Whether ``exc`` is a failure to write standard output (no space, a quota, a lost device, none open)."""
     import errno
 
-    return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EPIPE, errno.EFBIG)
+    # EBADF: standard output closed before the run (see thresholdkit.model.environment.stdout)
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EPIPE, errno.EFBIG, errno.EBADF)
 
 
 def _drop_stdout() -> None:

@@ -7,6 +7,7 @@ import sys
 import click
 
 from thresholdkit.cli.common import F, area_argument, areas_option, complete_area, complete_concept, get_area, registry
+from thresholdkit.model.environment import stdout
 from thresholdkit.model.errors import UsageError
 
 
@@ -38,7 +39,7 @@ def printable_options(func: F) -> F:
 def _pdf_destination(fmt: str, output: str | None) -> None:
     """A PDF goes to a file, or to standard output when that is a pipe or a file; never to a
     terminal (binary output there is garbage)."""
-    if fmt == "pdf" and (output is None or output == "-") and sys.stdout.isatty():
+    if fmt == "pdf" and (output is None or output == "-") and stdout().isatty():
         raise UsageError("a PDF is not written to a terminal: give -o FILE.pdf, or send it to a pipe with -o -")
     if fmt == "pdf" and output is None:
         raise UsageError("--format pdf needs -o FILE.pdf (or -o - to send it to a pipe)")
@@ -51,7 +52,7 @@ def _write(text: str, output: str | None) -> None:
         write_text(output, text)
         click.echo(f"Wrote {output}", err=True)
     else:
-        sys.stdout.write(text)
+        stdout().write(text)
 
 
 @click.command()

@@ -16,10 +16,10 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import sys
 from collections.abc import Callable
 from typing import IO, TypeVar
 
+from thresholdkit.model.environment import stdout
 from thresholdkit.model.errors import UsageError
 
 T = TypeVar("T")
@@ -63,7 +63,7 @@ class SafeOutput:
     def open(self) -> IO[bytes]:
         """The binary handle to write to."""
         if self.kind == "stdout":
-            self._handle = sys.stdout.buffer
+            self._handle = stdout().buffer
         elif self.kind == "inplace":
             try:
                 self._handle = open(self.path, "wb")  # noqa: SIM115 - closed in commit/discard

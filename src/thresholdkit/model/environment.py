@@ -7,10 +7,12 @@ checks that every variable the code reads is listed here.
 from __future__ import annotations
 
 import os
+import sys
+from typing import TextIO
 
 from thresholdkit.model.errors import UsageError
 
-__all__ = ["FALSE", "TRUE", "VARIABLES", "flag", "help_text"]
+__all__ = ["FALSE", "TRUE", "VARIABLES", "flag", "help_text", "stdout"]
 
 #: Values that turn an on/off variable on, and off (any case, spaces ignored).
 TRUE = frozenset({"1", "true", "yes", "on", "y"})
@@ -52,3 +54,16 @@ def flag(name: str) -> bool:
 def help_text() -> str:
     """The environment section of ``thresholdkit --help``."""
     return "\n".join(f"{name}: {meaning}" for name, meaning in VARIABLES.items())
+
+
+def stdout() -> TextIO:
+    """Standard output, to print what was asked for; the error a closed one gives when there is
+    none. A process started with it closed (``>&-``) has no ``sys.stdout``: click's own status
+    lines are then skipped (its documented behaviour), but output the user asked for cannot be
+    skipped silently, so it fails as a write to a closed descriptor does (the CLI prints one line)."""
+    out = sys.stdout
+    if out is None:
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed")
+    return out

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from thresholdkit.data.cells import csv_row
+from thresholdkit.model.environment import stdout
 
 _MD_ORDERED = re.compile(r"^\d+[.)]")
 FORMATS = ("table", "json", "yaml", "csv", "markdown")
@@ -261,7 +262,7 @@ def render(result: Result, fmt: str) -> str:
 
 
 def emit(result: Result, fmt: str) -> None:
-    sys.stdout.write(render(result, fmt) + "\n")
+    stdout().write(render(result, fmt) + "\n")
 
 
 def advice_block(advice: Any, *, markdown: bool = False) -> str:
