@@ -101,6 +101,32 @@ def test_a_closed_standard_output_leaves_files_written(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr.decode()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="closes file descriptor 0 in the child")
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["batch", "-"], "Error: standard input is closed; give a file name instead of '-'"),
+        (["assess", "coventry", "-"], "Error: standard input is closed; give a file name instead of '-'"),
+        (["assess", "coventry", "--interactive"], "Error: --interactive needs a terminal"),
+        (["quiz", "coventry", "--interactive"], "Error: --interactive needs a terminal"),
+    ],
+)
+def test_a_closed_standard_input_is_a_one_line_usage_error(args: list[str], message: str) -> None:
+    """Started with standard input closed (``<&-``), Python has no sys.stdin: reading '-' used to
+    end in 'internal error (AttributeError ...)'."""
+    done = subprocess.run(
+        [sys.executable, "-m", "thresholdkit", *args],
+        capture_output=True,
+        env=_env(),
+        check=False,
+        timeout=120,
+        preexec_fn=lambda: os.close(0),
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert err.count("\n") == 1 and err.startswith(message), err
+
+
 def _exit_plugin(site: Path, marker: Path) -> None:
     """A plugin for Coventry's data that registers an exit handler (as a plugin may)."""
     import thresholdkit_coventry

@@ -98,11 +98,10 @@ def assess(
 
 
 def _interactive(area: str, set_id: str | None, ids: list[str], level: int | None) -> tuple[list[str], int | None]:
-    import sys
-
     from thresholdkit.cli.interactive import case_yaml, walk
+    from thresholdkit.model.environment import terminal_input
 
-    if not sys.stdin.isatty():
+    if not terminal_input():
         raise UsageError("--interactive needs a terminal; without one, give --indicator ID or a case file")
     a = get_area(area)
     ticked = walk(

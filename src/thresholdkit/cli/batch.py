@@ -44,11 +44,12 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
     import sys
 
     from thresholdkit.batch import run as batchrun
+    from thresholdkit.model.environment import stdin
 
     fmt_in = fmt_in or ("csv" if input_path.lower().endswith(".csv") else "jsonl")
     fmt_out = fmt_out or ("csv" if output.lower().endswith(".csv") else "jsonl")
     try:
-        source = sys.stdin.buffer if input_path == "-" else open(input_path, "rb")  # noqa: SIM115
+        source = stdin().buffer if input_path == "-" else open(input_path, "rb")  # noqa: SIM115
     except OSError as exc:
         raise UsageError(f"cannot read '{input_path}': {exc.strerror}") from None
     from thresholdkit.data.atomic import SafeOutput
@@ -79,7 +80,7 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if source is not sys.stdin.buffer:
+        if input_path != "-":
             source.close()
     for line in summary.lines():
         click.echo(line, err=True)

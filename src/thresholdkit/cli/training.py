@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from thresholdkit.cli.common import F, area_argument, areas_option, complete_area, complete_concept, get_area, registry
-from thresholdkit.model.environment import stdout
+from thresholdkit.model.environment import stdout, terminal_input
 from thresholdkit.model.errors import UsageError
 
 
@@ -160,7 +158,7 @@ def quiz(
     a = get_area(area)
     model = q.quiz_model(a, count, seed, set_id)
     if interactive:
-        if not sys.stdin.isatty():
+        if not terminal_input():
             raise UsageError("--interactive needs a terminal; without one, use --format html or markdown")
         q.run_interactive(
             model,

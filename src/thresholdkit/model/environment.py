@@ -12,7 +12,7 @@ from typing import TextIO
 
 from thresholdkit.model.errors import UsageError
 
-__all__ = ["FALSE", "TRUE", "VARIABLES", "flag", "help_text", "stdout"]
+__all__ = ["FALSE", "TRUE", "VARIABLES", "flag", "help_text", "stdin", "stdout", "terminal_input"]
 
 #: Values that turn an on/off variable on, and off (any case, spaces ignored).
 TRUE = frozenset({"1", "true", "yes", "on", "y"})
@@ -67,3 +67,16 @@ def stdout() -> TextIO:
 
         raise OSError(errno.EBADF, "standard output is closed")
     return out
+
+
+def stdin() -> TextIO:
+    """Standard input, to read '-'; a usage error when the process was started without one (``<&-``)."""
+    source = sys.stdin
+    if source is None:
+        raise UsageError("standard input is closed; give a file name instead of '-'")
+    return source
+
+
+def terminal_input() -> bool:
+    """Whether standard input is a terminal a person can answer prompts at (not closed, not a pipe)."""
+    return sys.stdin is not None and sys.stdin.isatty()

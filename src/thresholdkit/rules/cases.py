@@ -50,14 +50,13 @@ def condition_holds(cond: Condition, facts: Mapping[str, Any]) -> bool:
 def read_case_file(path: str) -> Any:
     """Parse a YAML or JSON case file ('-' for stdin); UsageError if it cannot be read or is empty.
     The result is unchecked: :func:`check_case` or :func:`~thresholdkit.rules.caseinput.merge_case` checks it."""
-    import sys
-
     from thresholdkit.data import safeyaml
+    from thresholdkit.model.environment import stdin
     from thresholdkit.model.errors import DataError
 
     try:
         if path == "-":
-            raw = sys.stdin.buffer.read()
+            raw = stdin().buffer.read()
             name = "stdin"
         else:
             with open(path, "rb") as fh:
