@@ -224,3 +224,41 @@ def test_bom_and_missing_final_newline(run, tmp_path, jobs):
     r = run("batch", str(src), "--jobs", jobs)
     assert r.code == 0, r.err
     assert [row["level"] for row in _read_jsonl(r.out)] == [2, 3]
+
+
+def test_a_read_failure_during_the_run_is_not_blamed_on_the_output(run, tmp_path, monkeypatch):
+    """An OSError that names a file (a data or schema file gone from a broken install) is not
+    "cannot write OUTPUT": that message is for writing the output, and it sent users to a
+    folder that was fine."""
+    from thresholdkit.batch import run as batchrun
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory", "/site/thresholdkit/schemas/gone.json")
+
+    monkeypatch.setattr(batchrun, "run", broken)
+    src = tmp_path / "in.jsonl"
+    src.write_text(_jsonl(MIXED[:1]))
+    out = tmp_path / "out.jsonl"
+    r = run("batch", str(src), "-o", str(out))
+    assert r.code == 1
+    assert "cannot write" not in r.err
+    assert "gone.json" in r.err and r.err.count("\n") == 1
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("error", "blamed"),
+    [
+        (OSError(28, "No space left on device", "/tmp"), True),  # a part file's folder is full
+        (OSError(5, "Input/output error"), True),  # a write to the open output
+        (PermissionError(13, "Permission denied", "OUTDIR"), True),  # a part file in the output's folder
+        (FileNotFoundError(2, "No such file or directory", "/elsewhere/data.yaml"), False),
+    ],
+)
+def test_which_os_errors_are_the_outputs(error: OSError, blamed: bool, tmp_path) -> None:
+    from thresholdkit.cli.batch import _writing
+
+    target = str(tmp_path / "out.jsonl")
+    if error.filename == "OUTDIR":
+        error.filename = str(tmp_path)
+    assert _writing(error, target) is blamed

@@ -72,7 +72,7 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
             out.commit()
     except OSError as exc:  # writing the output: a full disk, a read-only file system, a closed pipe
         out.discard()
-        if isinstance(exc, BrokenPipeError):
+        if isinstance(exc, BrokenPipeError) or not _writing(exc, out.target if out.kind == "file" else None):
             raise
         raise UsageError(f"cannot write '{output}': {exc.strerror or exc}; the output was not written") from None
     except BaseException:
@@ -92,3 +92,20 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
         )
         return EXIT_INTERRUPTED
     return EXIT_PARTIAL if summary.errors else 0
+
+
+def _writing(exc: OSError, target: str | None) -> bool:
+    """Whether ``exc`` is a failure to write the output (``target``, None for standard output):
+    a write to an open file (no file named), a full or read-only disk, or the output's folder or a
+    file in it (the part files of --jobs). Anything else (a data file gone from a broken install)
+    is not blamed on the output."""
+    import errno
+    import os
+
+    if exc.filename is None or exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS):
+        return True
+    if target is None:
+        return False
+    folder = os.path.dirname(target)
+    named = os.path.abspath(str(exc.filename))
+    return named == folder or os.path.dirname(named) == folder
