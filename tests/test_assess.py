@@ -106,6 +106,7 @@ def test_bad_case_files(run, tmp_path):
         "empty.yaml": "",
         "other-area.yaml": "area: telford\nindicators: [young-carers]\n",
         "alias.yaml": "a: &x [young-carers]\nindicators: *x\n",
+        "merge.yaml": "<<: {indicators: [non-mobile-child-injury]}\nindicators: [poor-supervision]\n",
     }
     for name, text in cases.items():
         path = tmp_path / name

@@ -14,6 +14,27 @@ def test_aliases_are_refused():
         safeyaml.parse(bomb, name="bomb.yaml")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "area: coventry\n<<: {indicators: [non-mobile-child-injury]}\nindicators: [poor-supervision]\n",
+        "level: 3\n<<: {level: 4}\n",
+        "authority:\n  id: coventry\n  <<: {id: telford, name: Evil}\n",
+        "a:\n  - <<: [{x: 1}, {y: 2}]\n",
+    ],
+)
+def test_merge_keys_are_refused(text: str) -> None:
+    """A merge key (<<) let a key be given twice with one value silently dropped: a case file's
+    level-4 indicator vanished and the case read as level 2. It is refused like an alias."""
+    with pytest.raises(DataError, match=r"merge keys \(<<\) are not allowed.*line"):
+        safeyaml.parse(text, name="case.yaml")
+
+
+def test_a_quoted_double_angle_key_is_an_ordinary_key() -> None:
+    """Only a plain << is YAML's merge key; a quoted one is a string like any other."""
+    assert safeyaml.parse('"<<": 1\n', name="x.yaml") == {"<<": 1}
+
+
 def test_deep_nesting_is_refused():
     with pytest.raises(DataError, match="nested deeper"):
         safeyaml.parse("[" * 100 + "]" * 100, name="deep.yaml")

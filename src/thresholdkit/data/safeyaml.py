@@ -4,6 +4,8 @@ thresholdkit's files (plugin data and case files) are plain data, so the loader 
 plain data never needs, with a one-line message naming the file and the line:
 
 - anchors and aliases (no alias bombs);
+- merge keys (``<<: {...}``): a key given both ways would keep one value and drop the other
+  without a word (a case file's level-4 indicator vanished that way);
 - explicit tags (``!!int abc``, ``!!python/object``): write plain values;
 - a key given twice in one mapping: the second would silently replace the first;
 - nesting deeper than 40 levels and files over 2 MiB.
@@ -69,6 +71,11 @@ def _check_events(text: str, name: str, loader: Any) -> None:
         if isinstance(event, yaml.ScalarEvent):
             if frames and frames[-1][0] is not None and frames[-1][1][0]:
                 keys = frames[-1][0]
+                if event.value == "<<" and not event.style:  # a plain << (style None or "") is the merge key
+                    raise DataError(
+                        f"{name}: YAML merge keys (<<) are not allowed in thresholdkit files{_where(event)}; "
+                        "write each key once, in full"
+                    )
                 if event.value in keys:
                     raise DataError(
                         f"{name}: the key '{event.value[:60]}' is given twice in one mapping{_where(event)}; "
