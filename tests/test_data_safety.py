@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from thresholdkit.data import safeyaml
 from thresholdkit.model.errors import DataError
+
+#: A real area's data folder from this repository (copied, never changed in place).
+FIXTURE_DATA = Path(__file__).parent.parent / "plugins" / "coventry" / "src" / "thresholdkit_coventry" / "data"
 
 
 def test_aliases_are_refused():
@@ -82,3 +91,89 @@ def test_schema_is_valid_draft_2020_12():
 
     for name in ("authority", "case", "assessment"):
         Draft202012Validator.check_schema(load_schema(name))
+
+
+def _bounded(code: str, *args: str, stdin: Any = None) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a child Python with 30 s and (where it can be set) 1 GiB of address space:
+    the old code read these inputs without end, and a regression must fail, not take the machine."""
+
+    def limit() -> None:
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        except (ImportError, ValueError, OSError):
+            pass
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            stdin=stdin,
+            capture_output=True,
+            timeout=30,
+            check=False,
+            preexec_fn=limit if os.name == "posix" else None,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("still reading after 30 s")
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+CLI = "import sys; from thresholdkit.cli.main import main; sys.argv = ['thresholdkit', *sys.argv[1:]]; main()"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero on this system")
+def test_a_device_as_a_case_file_is_refused() -> None:
+    """'assess AREA /dev/zero' read without end (1.5 GB in 4 s): only a regular file is read."""
+    done = _bounded(CLI, "assess", "coventry", "/dev/zero")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("Error: cannot read case file '/dev/zero': not a regular file"), done.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero on this system")
+def test_standard_input_is_read_no_further_than_the_limit() -> None:
+    """'cat /dev/zero | thresholdkit assess AREA -': standard input without end is read no further
+    than the size limit."""
+    with open("/dev/zero", "rb") as zero:
+        done = _bounded(CLI, "assess", "coventry", "-", stdin=zero)
+    assert done.returncode == 2, done.stderr
+    assert "larger than" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_a_case_file_over_the_limit_is_refused(run, tmp_path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("#" * (safeyaml.MAX_BYTES + 10))
+    r = run("assess", "coventry", str(big))
+    assert r.code == 2 and "larger than" in r.err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_plugin_data_file_that_is_not_a_regular_file_is_refused(tmp_path, kind: str) -> None:
+    """A data folder holding a named pipe (which hung 'areas') or a link to a device (which read
+    /dev/zero without end) is a data error naming the file, read no further."""
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, folder)
+    odd = folder / "zz.yaml"
+    if kind == "fifo":
+        os.mkfifo(odd)
+    else:
+        if not os.path.exists("/dev/zero"):
+            pytest.skip("no /dev/zero")
+        odd.symlink_to("/dev/zero")
+    code = (
+        "import sys\n"
+        "from thresholdkit.data.loader import load_checked, raw_files\n"
+        "from thresholdkit.model.errors import DataError\n"
+        "for read in (raw_files, load_checked):\n"
+        "    try:\n"
+        "        read(sys.argv[1])\n"
+        "    except DataError as exc:\n"
+        "        print(exc)\n"
+    )
+    done = _bounded(code, str(folder))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2 and all("zz.yaml: not a regular file" in line for line in lines), done.stdout

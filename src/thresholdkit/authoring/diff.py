@@ -28,6 +28,7 @@ def current_data(area: Area) -> dict[str, Any]:
 def load_old(path: str) -> dict[str, Any]:
     """An older version: a plugin data folder, or one merged YAML or JSON file."""
     from thresholdkit.data import safeyaml
+    from thresholdkit.data.files import NotRegular, TooLarge, read_regular
     from thresholdkit.data.loader import read_merged
     from thresholdkit.model.errors import DataError
 
@@ -36,10 +37,14 @@ def load_old(path: str) -> dict[str, Any]:
         if target.is_dir():
             data, _ = read_merged(target)
         else:
-            data = safeyaml.parse(target.read_text(encoding="utf-8"), name=path)
+            data = safeyaml.parse(read_regular(target, safeyaml.MAX_BYTES).decode("utf-8"), name=path)
     except OSError as exc:
         raise UsageError(f"cannot read '{path}': {exc.strerror}") from None
-    except (DataError, UnicodeDecodeError) as exc:
+    except (NotRegular, TooLarge) as exc:
+        raise UsageError(f"cannot read '{path}': {exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"'{path}' is not UTF-8 text: give a data folder or a merged YAML or JSON file") from None
+    except DataError as exc:
         raise UsageError(str(exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("indicator_sets"), list):
         raise UsageError(f"'{path}' is not authority data (no indicator_sets): give a data folder or a merged file")

@@ -39,7 +39,7 @@ def read_merged(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[st
     origin: dict[str, Path] = {}
     for path in map(Path, data_files(folder)):
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_data_file(str(path)).decode("utf-8")
         except UnicodeDecodeError:
             raise DataError(f"{path}: not UTF-8 text") from None
         doc = safeyaml.parse(text, name=str(path))
@@ -82,14 +82,21 @@ def _check(data: dict[str, Any], origin: dict[str, Path] | None) -> list[str]:
 
 
 def raw_files(folder: str | os.PathLike[str]) -> list[tuple[str, bytes]]:
-    """Each YAML file's name and bytes (the size limit enforced before reading)."""
-    out = []
-    for path in data_files(folder):
-        if os.path.getsize(path) > MAX_DATA_BYTES:
-            raise DataError(f"{path}: file is larger than {MAX_DATA_BYTES // 1048576} MiB")
-        with open(path, "rb") as fh:
-            out.append((os.path.basename(path), fh.read()))
-    return out
+    """Each YAML file's name and bytes: regular files only, none over the size limit."""
+    return [(os.path.basename(path), read_data_file(path)) for path in data_files(folder)]
+
+
+def read_data_file(path: str) -> bytes:
+    """One data file's bytes; DataError naming it when it is not a regular file (a device, a
+    named pipe), is over the size limit or cannot be read."""
+    from thresholdkit.data.files import NotRegular, TooLarge, read_regular
+
+    try:
+        return read_regular(path, MAX_DATA_BYTES)
+    except (NotRegular, TooLarge) as exc:
+        raise DataError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def load_checked(folder: str | os.PathLike[str]) -> Checked:

@@ -27,6 +27,9 @@ from thresholdkit.model.errors import DataError
 
 NAME = "checked.json"
 FORMAT = "thresholdkit-shipped-1"
+#: The most a shipped form is read of (the largest bundled one is well under 1 MiB): a larger file,
+#: or a device in its place, is ignored and the YAML is checked instead.
+MAX_BYTES = 64 * 1024 * 1024
 
 
 def key(files: list[tuple[str, bytes]]) -> str:
@@ -80,13 +83,16 @@ def read(folder: str, files: list[tuple[str, bytes]]) -> tuple[dict[str, Any], l
 
 
 def _read(folder: str) -> tuple[bytes, bytes] | None:
+    """The header line and the payload; None when there is no regular file to read (a device or a
+    pipe in its place is never opened) or it is larger than any checked data can be."""
+    from thresholdkit.data.files import NotRegular, TooLarge, read_regular
+
     try:
-        with open(os.path.join(folder, NAME), "rb") as fh:
-            header = fh.readline()
-            payload = fh.read()
-    except OSError:
+        raw = read_regular(os.path.join(folder, NAME), MAX_BYTES)
+    except (OSError, NotRegular, TooLarge):
         return None
-    return header, payload
+    header, newline, payload = raw.partition(b"\n")
+    return header + newline, payload
 
 
 def write(folder: str, files: list[tuple[str, bytes]], data: dict[str, Any], drafts: list[str]) -> str:

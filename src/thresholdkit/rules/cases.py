@@ -51,19 +51,22 @@ def read_case_file(path: str) -> Any:
     """Parse a YAML or JSON case file ('-' for stdin); UsageError if it cannot be read or is empty.
     The result is unchecked: :func:`check_case` or :func:`~thresholdkit.rules.caseinput.merge_case` checks it."""
     from thresholdkit.data import safeyaml
+    from thresholdkit.data.files import NotRegular, TooLarge, read_regular, read_stream
     from thresholdkit.model.environment import stdin
     from thresholdkit.model.errors import DataError
 
     try:
         if path == "-":
-            raw = stdin().buffer.read()
+            raw = read_stream(stdin().buffer, safeyaml.MAX_BYTES)
             name = "stdin"
         else:
-            with open(path, "rb") as fh:
-                raw = fh.read()
+            raw = read_regular(path, safeyaml.MAX_BYTES)
             name = path
     except OSError as exc:
         raise UsageError(f"cannot read case file '{path}': {exc.strerror}") from None
+    except (NotRegular, TooLarge) as exc:
+        where = "standard input" if path == "-" else f"case file '{path}'"
+        raise UsageError(f"cannot read {where}: {exc}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
