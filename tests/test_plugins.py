@@ -406,3 +406,26 @@ def test_the_package_ships_py_typed():
     import thresholdkit
 
     assert (_Path(thresholdkit.__file__).parent / "py.typed").is_file()
+
+
+@pytest.mark.parametrize(
+    ("allow", "warning"),
+    [
+        (
+            "coventry,telfrod",
+            "Warning: THRESHOLDKIT_PLUGINS names 'telfrod', but no installed plugin provides it "
+            "(did you mean 'telford'?)",
+        ),
+        (
+            "coventry;telford",
+            "Warning: THRESHOLDKIT_PLUGINS item 'coventry;telford' is not an area id; separate area ids with commas",
+        ),
+        ("", "Warning: THRESHOLDKIT_PLUGINS is set but names no area, so none is loaded"),
+    ],
+)
+def test_an_allow_list_mistake_is_reported(run, monkeypatch, allow: str, warning: str) -> None:
+    """A typo in the allow-list left an area out of 'compare' and 'site' without a word."""
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", allow)
+    for args in (["compare", "contacts"], ["areas"]):
+        r = run(*args)
+        assert warning in r.err, (args, r.err)

@@ -557,6 +557,33 @@ class Registry:
         for r in self.records:
             if r.status in ("conflict", "failed") and r.name not in self._served:
                 self._leave_out(r.name, str(_unavailable(r.name, r.error or r.status)))
+        self._report_allow_list()
+
+    def _report_allow_list(self) -> None:
+        """Names in the allow-list that serve no area: a typo there left an area out of every
+        cross-area command without a word."""
+        from thresholdkit.areas.discovery import ENV_ALLOW, allowed, is_slug
+
+        allow = allowed()
+        if allow is None:
+            return
+        if not allow:
+            self._leave_out(ENV_ALLOW, f"{ENV_ALLOW} is set but names no area, so none is loaded; unset it to load all")
+        installed = sorted({r.name for r in self.records})
+        for name in allow:
+            if name in installed:
+                continue
+            if not is_slug(name):
+                self._leave_out(
+                    name,
+                    f"{ENV_ALLOW} item '{name[:60]}' is not an area id; separate area ids with commas "
+                    "(coventry,telford)",
+                )
+            else:
+                self._leave_out(
+                    name,
+                    f"{ENV_ALLOW} names '{name}', but no installed plugin provides it{did_you_mean(name, installed)}",
+                )
 
     def _leave_out(self, area_id: str, reason: str) -> None:
         if area_id in self.left_out:
