@@ -5,6 +5,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -110,3 +111,27 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             f"fuzz: {sum(TRIED.values())} inputs tried ({parts}); "
             f"{sum(TRACEBACKS.values())} tracebacks or internal errors"
         )
+
+
+def usable_areas(registry: Any) -> list[Any]:
+    """Every installed area that loads (a broken or draft one is left out): for tests that run
+    over whatever is installed, never over exactly the five bundled areas."""
+    from thresholdkit.model.errors import ThresholdkitError
+
+    out = []
+    for area_id in registry.area_ids():
+        try:
+            out.append(registry.area(area_id))
+        except ThresholdkitError:
+            continue
+    return out
+
+
+def phone_lines(area: Any, roles: tuple[str, ...] | set[str]) -> list[str]:
+    """The ids of the area's contacts in ``roles`` that print a phone number, direct lines of a
+    post left out: the lines 'call now' chooses between."""
+    return [
+        c["id"]
+        for c in area.contacts()
+        if c["role"] in roles and c.get("phone") and c.get("kind") != "direct_line_of_post"
+    ]

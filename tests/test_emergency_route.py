@@ -131,3 +131,77 @@ def test_pathway_below_level_4_has_no_route(run):
             continue
         assert json.loads(p.out)["emergency_route"] is None
         assert HEADING not in run("pathway", area_id, "--level", "3").out
+
+
+# --- with a time: the line(s) to call then lead, after 999 -----------------------------------
+
+TIMES = ["2026-12-05 23:00", "2026-11-24 11:00", "2026-12-25 03:00", "2026-12-25 14:00", "2036-12-25 10:00"]
+
+
+def timed(run: Any, area_id: str, when: str, fmt: str) -> str:
+    r = run("assess", area_id, "-l", "4", "--at", when, "-f", fmt)
+    if r.code != 0:
+        pytest.skip(f"{area_id} does not run: {r.err}")
+    return str(r.out)
+
+
+@pytest.mark.parametrize("when", TIMES)
+@pytest.mark.parametrize("area_id", AREAS)
+def test_timed_route_leads_with_999_then_the_lines_to_call_then(run, area_id, when):
+    data = json.loads(timed(run, area_id, when, "json"))
+    em, advice = data["emergency"], data["call_now"]
+    check_route(em["route"], f"{area_id} assess --at {when} json")
+    assert em["at"] == advice["at"] == when
+    # the JSON agrees with 'Call now': the lines to call first, in its order, then the others
+    ids = [c["id"] for c in em["referral"]]
+    assert ids[: len(advice["call"])] == advice["call"], (ids, advice["call"])
+    assert len(set(ids)) == len(ids)
+    assert set(REG.area(area_id).pathway()["emergency"]["referral"]) <= set(ids)  # none left out
+    route = em["route"]
+    assert route[1].startswith(f"Then, at {when} ") and route[1].endswith("call:")
+    tags = {True: "[open then]", None: "[open or closed then: not known]", False: "[closed then]"}
+    for n, (cid, line) in enumerate(zip(advice["call"], route[2:], strict=False), 1):
+        assert line.startswith(f"{n}. "), line
+        assert line.endswith(tags[advice["open"][cid]]), line
+        assert all(number in line for number in next(x["phone"] for x in advice["lines"] if x["id"] == cid))
+    for c, line in zip(em["referral"][len(advice["call"]) :], route[2 + len(advice["call"]) :], strict=True):
+        state = advice["open"][c["id"]]
+        assert line.startswith("Closed then: " if state is False else "Not the line to call then"), line
+    # the printed route is the JSON route, in the table and in Markdown
+    printed = table_route(timed(run, area_id, when, "table"))
+    assert [words(x) for x in printed[: len(route)]] == [words(x) for x in route]
+    assert markdown_route(timed(run, area_id, when, "markdown"))[: len(route)] == route
+
+
+@pytest.mark.parametrize(
+    ("area_id", "night", "day"),
+    [
+        ("worcestershire", "Out of hours or at weekends: 01905 768020", "Family Front Door: 01905 822666"),
+        ("telford", "Emergency Duty Team: 01952 676500", "Family Connect: 01952 385385"),
+        ("coventry", "Emergency Out of Hours Duty Team (EDT): 024 7683 2222", "Children's Social Care: 024 7678 8555"),
+        ("herefordshire", "Emergency Duty Team: (01905) 768020", "MASH team: (01432) 260800"),
+    ],
+)
+def test_saturday_night_route_gives_the_out_of_hours_line_right_after_999(run, area_id, night, day):
+    if area_id not in AREAS:
+        pytest.skip(f"{area_id} not installed")
+    route = table_route(timed(run, area_id, "2026-12-05 23:00", "table"))
+    assert "999" in route[0]
+    assert route[1] == "Then, at 2026-12-05 23:00 GMT (Saturday), call:"
+    assert route[2].startswith(f"1. {night}") and route[2].endswith("[open then]"), route
+    later = [line for line in route[3:] if day in line]
+    assert len(later) == 1 and not later[0].startswith("1. "), route
+    if area_id != "coventry":  # Coventry prints no hours for its central number: not known, not closed
+        assert later[0].startswith(f"Closed then: {day}"), route
+    # the daytime line is nowhere before the line to call
+    assert all(day not in line for line in route[:3])
+
+
+def test_without_a_time_the_route_is_as_before(run):
+    for area_id in AREAS:
+        a = run("assess", area_id, "-l", "4", "-f", "json")
+        if a.code != 0:
+            continue
+        em = json.loads(a.out)["emergency"]
+        assert "at" not in em
+        assert em == json.loads(run("pathway", area_id, "--level", "4", "-f", "json").out)["emergency_route"]

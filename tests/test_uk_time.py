@@ -7,36 +7,20 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import assert_one_line_error
+from conftest import assert_one_line_error, phone_lines, usable_areas
 
 from thresholdkit.areas.registry import Registry
-from thresholdkit.model.errors import ThresholdkitError
 from thresholdkit.rules.contacts import contacts_at
 from thresholdkit.rules.hours import LINE_ROLES, is_open, parse_when, uk_now
 
 REG = Registry.load()
 
 
-def _areas():
-    out = []
-    for area_id in REG.area_ids():
-        try:
-            out.append(REG.area(area_id))
-        except ThresholdkitError:
-            continue
-    return out
-
-
-AREAS = _areas()
+AREAS = usable_areas(REG)
 IDS = [a.id for a in AREAS]
 
 
-def _lines(area, roles):
-    return [
-        c["id"]
-        for c in area.contacts()
-        if c["role"] in roles and c.get("phone") and c.get("kind") != "direct_line_of_post"
-    ]
+_lines = phone_lines
 
 
 def _advice(area, when):
@@ -283,3 +267,40 @@ def test_a_year_outside_the_bank_holiday_table_is_said_not_guessed():
     assert adv["bank_holiday"] is None
     assert any("bank holidays of 2020 to 2035 only" in r for r in adv["reasons"])
     assert not any("2035 only" in r for r in _advice(REG.area("coventry"), "2026-12-24 14:00")["reasons"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01 00:00",
+        "1899-12-31 23:59",
+        "2101-01-01 00:00",
+        "0001-01-01T00:00Z",
+        "9999-12-31T23:59-05:00",
+        "1900-01-01T00:30+01:00",  # 31 December 1899 in the UK
+        "2100-12-31T23:30-05:00",  # 2101 in the UK
+    ],
+)
+@pytest.mark.parametrize("command", [("contacts", "coventry"), ("assess", "coventry", "-l", "4")])
+def test_a_time_outside_1900_to_2100_is_a_usage_error_naming_the_range(run, text, command):
+    r = run(*command, "--at", text)
+    assert_one_line_error(r, 2)
+    assert f"--at '{text}'" in r.err and "1900-01-01 00:00 to 2100-12-31 23:59" in r.err
+    assert "LMT" not in r.out + r.err
+
+
+def test_the_first_and_last_minutes_of_the_range_are_placed_in_uk_time(run):
+    for text, zone in (("1900-01-01 00:00", "GMT"), ("2100-12-31 23:59", "GMT"), ("2100-07-01 12:00", "BST")):
+        r = run("contacts", "coventry", "--at", text)
+        assert r.code == 0, r.err
+        assert r.out.startswith(f"Call now, at {text} {zone} ")
+
+
+def test_the_api_refuses_a_datetime_outside_the_range():
+    from thresholdkit.model.errors import UsageError
+
+    cov = REG.area("coventry")
+    with pytest.raises(UsageError, match="1900-01-01 00:00 to 2100-12-31 23:59"):
+        contacts_at(cov.contacts(), dt.datetime(1, 1, 1))
+    with pytest.raises(UsageError, match="outside the years"):
+        contacts_at(cov.contacts(), dt.datetime(2200, 6, 1, 12, 0, tzinfo=dt.UTC))

@@ -66,6 +66,11 @@ def assess(
         from thresholdkit.rules.contacts import select
 
         result.call_now = select(a.contacts(), at=at, now=now)["advice"]
+        if result.emergency is not None and result.call_now is not None:
+            from thresholdkit.rules.assess import emergency_route
+
+            # the route after 999 leads with the line(s) to call at that time, as 'Call now' orders them
+            result.emergency = emergency_route(a, result.call_now)
     data = result.to_dict()
     if result.emergency and fmt not in ("json", "yaml", "table", "markdown"):
         click.echo("EMERGENCY: if a child is in immediate danger call 999; then the area's referral line.", err=True)

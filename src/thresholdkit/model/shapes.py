@@ -481,7 +481,9 @@ class EmergencyRoute(TypedDict):
 class Emergency(TypedDict):
     """An assessment's emergency block at the top level (4): ``call`` is always ``"999"``;
     ``text`` says to call it first, then the referral line; ``statement`` is the document's own
-    (verbatim); ``police`` and ``referral`` are the :class:`EmergencyRoute`'s contacts, resolved."""
+    (verbatim); ``police`` and ``referral`` are the :class:`EmergencyRoute`'s contacts, resolved.
+    ``at`` (UK time, 'YYYY-MM-DD HH:MM') is set when the route is ordered for a moment
+    (``assess --at/--now``): the line(s) to call then come first after 999."""
 
     call: str
     text: str
@@ -491,6 +493,7 @@ class Emergency(TypedDict):
     text_by: NotRequired[str]
     route: NotRequired[list[str]]
     route_note: NotRequired[str]
+    at: NotRequired[str]
 
 
 class Pathway(TypedDict):

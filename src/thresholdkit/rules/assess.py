@@ -7,7 +7,7 @@ indicator.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from thresholdkit import __version__
@@ -22,7 +22,7 @@ from thresholdkit.rules.notices import area_notices, case_warnings, contradicted
 
 if TYPE_CHECKING:
     from thresholdkit.model.case import Case, Facts
-    from thresholdkit.model.objects import AssessedPathway, Contact, Emergency
+    from thresholdkit.model.objects import AssessedPathway, Contact, Emergency, OpeningAdvice
 
 __all__ = ["TOP_LEVEL", "assess", "assess_case", "contradicted", "emergency_route", "match_facts", "resolve_indicators"]
 
@@ -98,8 +98,15 @@ def _contact(area: Area, cid: str) -> Contact:
     return area.contact(cid)
 
 
-def emergency_route(area: Area) -> Emergency:
+def emergency_route(area: Area, advice: OpeningAdvice | None = None) -> Emergency:
     """The top level's emergency route: 999 first, once, then the area's referral line(s).
+
+    With ``advice`` (the :class:`OpeningAdvice` for a moment, as ``contacts --at`` gives it, so
+    ``assess --at/--now``), the route after 999 is ordered for that moment: a line naming the
+    moment, then the line(s) to call then, numbered in the advice's order (``call``) and each
+    marked open, open or closed not known, or closed then; then the document's other referral
+    line(s), each marked closed (or not known) then. ``referral`` is in the same order and ``at``
+    is the advice's moment. Without ``advice`` the route is as below, and ``at`` is absent.
 
     ``call`` is ``"999"``; ``text`` is thresholdkit's own line for it (999 is the national
     emergency number, which no document sets; ``text_by`` says whose line it is);
@@ -152,26 +159,72 @@ def emergency_route(area: Area) -> Emergency:
     text = "Call 999 now if a child is in immediate danger (the national emergency number)"
     referral = [_contact(area, cid) for cid in em["referral"]]
     route: list[str] = []
-    for line in [text, *(referral_line(c) for c in referral)]:
+    note = (
+        "thresholdkit's note: the first line is thresholdkit's (the national emergency number, "
+        "which the document does not set); the lines after it are the document's referral "
+        "line(s): names, numbers, options and hours as printed, each said once."
+    )
+    if advice is None:
+        lines = [text, *(referral_line(c) for c in referral)]
+    else:
+        referral, lines = _timed_route(area, referral, advice, referral_line)
+        lines.insert(0, text)
+        note = (
+            "thresholdkit's note: the first line is thresholdkit's (the national emergency number, "
+            "which the document does not set). Then come the line(s) to call at that time, in the "
+            "order of 'Call now', which says why and which readings of the hours are thresholdkit's; "
+            "then the document's other referral line(s), marked as closed or not known then. Names, "
+            "numbers, options and hours are as printed, each said once."
+        )
+    for line in lines:
         if line not in route:
             route.append(line)
-    return cast(
-        "Emergency",
-        {
-            "call": "999",
-            "text": text,
-            "text_by": "thresholdkit",
-            "statement": em["statement"],
-            "police": _contact(area, em["police"]),
-            "referral": referral,
-            "route": route,
-            "route_note": (
-                "thresholdkit's note: the first line is thresholdkit's (the national emergency number, "
-                "which the document does not set); the lines after it are the document's referral "
-                "line(s): names, numbers, options and hours as printed, each said once."
-            ),
-        },
-    )
+    out: dict[str, Any] = {
+        "call": "999",
+        "text": text,
+        "text_by": "thresholdkit",
+        "statement": em["statement"],
+        "police": _contact(area, em["police"]),
+        "referral": referral,
+        "route": route,
+        "route_note": note,
+    }
+    if advice is not None:
+        out["at"] = advice["at"]
+    return cast("Emergency", out)
+
+
+#: How the emergency route marks a line's state at the moment asked about (True / None / False).
+_STATE_TAGS: dict[bool | None, str] = {True: "open then", None: "open or closed then: not known", False: "closed then"}
+
+
+def _timed_route(
+    area: Area, referral: list[Contact], advice: OpeningAdvice, referral_line: Callable[[Contact], str]
+) -> tuple[list[Contact], list[str]]:
+    """The referral lines ordered for ``advice``'s moment, and the route's lines after 999: a line
+    naming the moment, the line(s) to call then (``advice["call"]``, in order, numbered, each with
+    its state), then the other referral lines with their state. A line to call that the emergency
+    route does not name (the area's own out-of-hours line, say) is still given: it is the line
+    'Call now' gives."""
+    by_id = {c["id"]: c for c in referral}
+    calls = [by_id.get(cid) or _contact(area, cid) for cid in advice["call"]]
+    rest = [c for c in referral if c["id"] not in advice["call"]]
+    zone = advice["time_zone"].split("(")[-1].rstrip(")")
+    holiday = f", {advice['bank_holiday']} (a bank holiday)" if advice.get("bank_holiday") else ""
+    lines: list[str] = []
+    if calls:
+        lines.append(f"Then, at {advice['at']} {zone} ({advice['day']}{holiday}), call:")
+    for n, c in enumerate(calls, 1):
+        lines.append(f"{n}. {referral_line(c)} [{_STATE_TAGS[advice['open'].get(c['id'])]}]")
+    for c in rest:
+        state = advice["open"].get(c["id"])
+        if state is True:  # open, yet not offered: 'Call now' says why
+            lines.append(f"Also open then, not the line to call: {referral_line(c)}")
+        elif state is False:
+            lines.append(f"Closed then: {referral_line(c)}")
+        else:
+            lines.append(f"Not the line to call then (open or closed: not known): {referral_line(c)}")
+    return [*calls, *rest], lines
 
 
 def assess(

@@ -3,14 +3,21 @@
 Every moment is UK time (Europe/London, so GMT in winter and BST in summer), whatever the
 machine's own time zone. Where the document does not print something (days of the week, bank
 holidays, a line's hours), nothing is assumed from the document: the answer is ``None``
-(unknown) with the reason. Two readings are thresholdkit's own, and are labelled as such:
+(unknown) with the reason. These readings are thresholdkit's own, and are labelled as such:
 
 - **office hours**: where a document says "office hours" but prints no times, weekends and
   weekday times before 08:00 or from 18:00 are out of office hours on any reading, and Monday to
   Friday 10:00 to 16:00 is inside them; between those bands both lines are shown;
-- **bank holidays** (England and Wales, from :mod:`thresholdkit.data.bank_holidays`): no document
-  says which line applies, so on a bank holiday both the in-hours and the out-of-hours line are
-  shown, with the holiday named.
+- **bank holidays** (England and Wales, from :mod:`thresholdkit.data.bank_holidays`): where the
+  document does not say what changes on a bank holiday, a daytime line that is closed at that time
+  on an ordinary day is closed then too, and an out-of-hours line open then stays open (a bank
+  holiday may close a daytime line, never open it, and does not close an out-of-hours line inside
+  its printed hours: :data:`BANK_HOLIDAY_READING`); when that does not settle it, both the in-hours
+  and the out-of-hours line are shown, with the holiday named. Where a document prints what its
+  line does on bank holidays (``bank_holidays: open`` / ``closed``), that is used, as printed.
+- **years outside the table** (2020 to 2035): on a weekday the tool cannot tell whether the day is
+  a bank holiday; where that changes the answer, the state is unknown, both lines are shown, and
+  the reason says so.
 
 999 is the national emergency number: always open, whatever the document says.
 """
@@ -34,6 +41,11 @@ OFFICE_WIDEST = (8 * 60, 18 * 60)  # outside this (or at weekends): out of offic
 OFFICE_READING = (
     "thresholdkit's reading of 'office hours', not the document's words: weekends, and weekdays before "
     "08:00 or from 18:00, are out of office hours on any reading; Monday to Friday 10:00 to 16:00 is inside them"
+)
+BANK_HOLIDAY_READING = (
+    "thresholdkit's reading of bank holidays, not the document's, which does not say what changes on them: "
+    "a bank holiday may close a daytime line but does not open it outside its hours, and does not close an "
+    "out-of-hours line inside its printed hours"
 )
 NATIONAL_999 = "999 is the national emergency number, always open (not set by the document)"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -80,20 +92,18 @@ def _is_999(contact: ContactData) -> bool:
 def is_open(
     contact: ContactData, by_id: Mapping[str, ContactData], when: _dt.datetime, _depth: int = 0
 ) -> tuple[bool | None, str]:
-    """(open, reason): True / False / None (unknown) at ``when`` (UK time), with why."""
+    """(open, reason): True / False / None (unknown) at ``when`` (UK time), with why.
+
+    On a bank holiday, a line whose document says nothing about bank holidays is read with
+    :data:`BANK_HOLIDAY_READING` (thresholdkit's, labelled): a daytime line closed at that time on
+    an ordinary day stays closed, an out-of-hours line open then stays open, and otherwise the
+    state is unknown. On a weekday of a year outside the bank holiday table, where the state
+    would differ on a bank holiday, it is unknown, with why."""
     if _is_999(contact):
         return True, NATIONAL_999
-    holiday = bank_holiday(when)
     hours = contact.get("hours")
-    if not hours:
-        if contact["role"] in ("front_door", "mash") and _says_office_hours(contact):
-            if holiday is not None:
-                return None, f"{contact['name']}: the document does not say whether it is open on bank holidays"
-            state, why = office_hours(when)
-            return state, f"{contact['name']} takes calls during office hours ({why}; {OFFICE_READING})"
-        return None, f"{contact['name']}: opening hours are not printed in the document"
-    comp = hours.get("complement_of")
-    if comp and _depth < 3:
+    comp = hours.get("complement_of") if hours else None
+    if hours and comp and _depth < 3:
         other = by_id.get(comp)
         if other is None:
             return None, f"{contact['name']}: hours refer to an unknown contact '{comp}'"
@@ -101,18 +111,82 @@ def is_open(
         if state is None:
             return None, f"{contact['name']} is the out-of-hours line, and {why}"
         return (not state), f"{contact['name']} is open when {other['name']} is closed ({hours['text']})"
-    windows = hours.get("windows") or []
-    if not windows:
-        return None, f"{contact['name']}: hours are printed as '{hours['text']}' without times"
-    always = all(
+    holiday = bank_holiday(when)
+    if holiday is not None:
+        return _on_bank_holiday(contact, when)
+    ordinary = _ordinary(contact, when)
+    if when.weekday() < 5 and not _covered(when):  # a weekday that may be a bank holiday
+        held = _on_bank_holiday(contact, when)
+        if held[0] != ordinary[0]:
+            return None, (
+                f"{contact['name']}: {_unknown_year(when)}, and the answer depends on it: on an ordinary "
+                f"day, {_tail(ordinary[1], contact)}; on a bank holiday, {_tail(held[1], contact)}"
+            )
+    return ordinary
+
+
+def _tail(why: str, contact: ContactData) -> str:
+    """``why`` without the contact's name in front (it is said once)."""
+    head = f"{contact['name']}: "
+    return why[len(head) :] if why.startswith(head) else why
+
+
+def _covered(when: _dt.datetime) -> bool:
+    from thresholdkit.data.bank_holidays import covers
+
+    return covers(when.date())
+
+
+def _unknown_year(when: _dt.datetime) -> str:
+    from thresholdkit.data.bank_holidays import FIRST_YEAR, LAST_YEAR
+
+    return (
+        f"thresholdkit knows the bank holidays of {FIRST_YEAR} to {LAST_YEAR} only; it cannot say "
+        f"whether {when:%A %d %B %Y} is one"
+    )
+
+
+def _on_bank_holiday(contact: ContactData, when: _dt.datetime) -> tuple[bool | None, str]:
+    """The state on a bank holiday at ``when``: as printed where the document says (``open`` /
+    ``closed``), or a line open round the clock; otherwise :data:`BANK_HOLIDAY_READING`."""
+    hours = contact.get("hours")
+    printed = hours.get("bank_holidays", "not_printed") if hours else "not_printed"
+    if printed in ("open", "closed"):
+        state = printed == "open"
+        return state, f"{contact['name']}: {'open' if state else 'closed'} on bank holidays, as printed"
+    ordinary, why = _ordinary(contact, when)
+    if _always(contact):
+        return ordinary, why
+    if contact["role"] == "out_of_hours":
+        if ordinary is True:
+            return True, f"{why}; a bank holiday does not close it then ({BANK_HOLIDAY_READING})"
+    elif ordinary is False:
+        return False, f"{why}; it is closed then on a bank holiday too ({BANK_HOLIDAY_READING})"
+    if ordinary is None and not hours and not _says_office_hours(contact):
+        return None, why  # nothing printed at all: that is the reason
+    return None, f"{contact['name']}: the document does not say whether it is open on bank holidays"
+
+
+def _always(contact: ContactData) -> bool:
+    hours = contact.get("hours")
+    windows = (hours.get("windows") or []) if hours else []
+    return bool(windows) and all(
         w["days"] is not None and len(w["days"]) == 7 and w["start"] == "00:00" and w["end"] in ("24:00", "00:00")
         for w in windows
     )
-    if holiday is not None and not always and hours.get("bank_holidays", "not_printed") == "not_printed":
-        return None, f"{contact['name']}: the document does not say whether it is open on bank holidays"
-    if holiday is not None and hours.get("bank_holidays") in ("open", "closed"):
-        state = hours["bank_holidays"] == "open"
-        return state, f"{contact['name']}: {'open' if state else 'closed'} on bank holidays, as printed"
+
+
+def _ordinary(contact: ContactData, when: _dt.datetime) -> tuple[bool | None, str]:
+    """The state at ``when`` as on a day that is no bank holiday."""
+    hours = contact.get("hours")
+    if not hours:
+        if contact["role"] in ("front_door", "mash") and _says_office_hours(contact):
+            state, why = office_hours(when)
+            return state, f"{contact['name']} takes calls during office hours ({why}; {OFFICE_READING})"
+        return None, f"{contact['name']}: opening hours are not printed in the document"
+    windows = hours.get("windows") or []
+    if not windows:
+        return None, f"{contact['name']}: hours are printed as '{hours['text']}' without times"
     if any(w["days"] is None for w in windows):
         inside = any(_in_window(w, when, ignore_days=True) for w in windows)
         if not inside:
@@ -146,7 +220,9 @@ def bank_holiday(when: _dt.datetime | _dt.date) -> str | None:
 def status_at(contacts: Sequence[ContactData], when: _dt.datetime) -> OpeningAdvice:
     """Each contact's open state at ``when`` (UK time) and the line(s) to call, in order, with the
     reasons. Direct lines of named posts are never offered as the line to call."""
-    when = to_uk(when)
+    from thresholdkit.data.bank_holidays import covers
+
+    when = in_range(to_uk(when))
     by_id = {c["id"]: c for c in contacts}
     states: dict[str, tuple[bool | None, str]] = {c["id"]: is_open(c, by_id, when) for c in contacts}
     lines = [
@@ -185,6 +261,16 @@ def status_at(contacts: Sequence[ContactData], when: _dt.datetime) -> OpeningAdv
             "which line applies on bank holidays, so both the in-hours and the out-of-hours line are shown: "
             "try them in this order."
         )
+    elif when.weekday() < 5 and not covers(when.date()) and any(
+        states[c["id"]][0] is None and _unknown_year(when) in states[c["id"]][1] for c in in_hours + out_hours
+    ):
+        call = [c["id"] for c in in_hours + out_hours]
+        reasons.append(
+            f"{_unknown_year(when)}, and the answer depends on it: if it is one, the document does not say "
+            "which line applies on bank holidays. So both the in-hours and the out-of-hours line are shown: "
+            "try them in this order."
+        )
+        reasons += [states[c["id"]][1] for c in in_hours + out_hours]
     else:
         call = [c["id"] for c in in_hours + out_hours]
         reasons.append("The document does not settle which line is open at this moment, so both are shown.")
@@ -195,13 +281,8 @@ def status_at(contacts: Sequence[ContactData], when: _dt.datetime) -> OpeningAdv
             f"{when:%A %d %B %Y} is a bank holiday in England and Wales ({holiday}); the document does not "
             "say what changes on bank holidays.",
         )
-    from thresholdkit.data.bank_holidays import FIRST_YEAR, LAST_YEAR, covers
-
-    if not covers(when.date()):
-        reasons.append(
-            f"thresholdkit knows the bank holidays of {FIRST_YEAR} to {LAST_YEAR} only; it cannot say "
-            f"whether {when:%d %B %Y} is one."
-        )
+    if not covers(when.date()) and not any(_unknown_year(when) in r for r in reasons):
+        reasons.append(_unknown_year(when) + ".")
     for c in in_hours + out_hours:  # a decision that rests on thresholdkit's own reading says so
         why = states[c["id"]][1]
         if "thresholdkit's reading" in why and why not in reasons:
@@ -229,6 +310,26 @@ def _line(contact: ContactData, why: str) -> CallLine:
     }
 
 
+#: The years thresholdkit places a moment in UK time for (outside them it refuses the moment).
+YEARS = (1900, 2100)
+
+
+def _range_error(what: str) -> str:
+    return (
+        f"{what} is outside the years thresholdkit can place in UK time; give a time from "
+        f"{YEARS[0]}-01-01 00:00 to {YEARS[1]}-12-31 23:59 (UK time)"
+    )
+
+
+def in_range(when: _dt.datetime) -> _dt.datetime:
+    """``when`` (UK time) if it falls in :data:`YEARS`; a UsageError naming the range if not."""
+    from thresholdkit.model.errors import UsageError
+
+    if not YEARS[0] <= when.year <= YEARS[1]:
+        raise UsageError(_range_error(f"the time {when.year:04d}-{when:%m-%d %H:%M}"))
+    return when
+
+
 def uk_zone() -> _dt.tzinfo:
     from zoneinfo import ZoneInfo
 
@@ -251,7 +352,8 @@ def uk_now(clock: Callable[[], float] | None = None) -> _dt.datetime:
 
 def parse_when(text: str) -> _dt.datetime:
     """A moment as UK time: 'YYYY-MM-DD HH:MM' (UK wall time), ISO 8601 with 'T', or with an
-    offset or 'Z' (converted to UK time). UsageError naming the expected form."""
+    offset or 'Z' (converted to UK time). UsageError naming the expected form, and one naming the
+    accepted years (:data:`YEARS`) for a time outside them."""
     from thresholdkit.model.errors import UsageError
 
     raw = text.strip()
@@ -266,8 +368,13 @@ def parse_when(text: str) -> _dt.datetime:
             f"--at '{text}' is not a date and time; use 'YYYY-MM-DD HH:MM' (UK time), e.g. '2026-11-23 10:00', "
             "or ISO 8601 with an offset, e.g. '2026-07-03T15:45Z'"
         ) from None
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        raise UsageError(_range_error(f"--at '{text}'"))
     if parsed.tzinfo is not None:
-        return parsed.astimezone(uk_zone())
+        converted = parsed.astimezone(uk_zone())
+        if not YEARS[0] <= converted.year <= YEARS[1]:
+            raise UsageError(_range_error(f"--at '{text}'"))
+        return converted
     local = parsed.replace(tzinfo=uk_zone())
     round_trip = local.astimezone(_dt.UTC).astimezone(uk_zone())
     if round_trip.replace(tzinfo=None) != parsed:
