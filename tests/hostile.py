@@ -184,6 +184,20 @@ HOSTILES: list[Hostile] = [
         reason="no module named thing",
     ),
     Hostile(
+        "import-interrupt",
+        "KeyboardInterrupt raised at import (no interrupt received)",
+        plugin("import-interrupt", "raise KeyboardInterrupt\n"),
+        "import-interrupt",
+        reason="KeyboardInterrupt",
+    ),
+    Hostile(
+        "hook-interrupt",
+        "KeyboardInterrupt raised in a hook (no interrupt received)",
+        python_hook("hook-interrupt", "thresholdkit_contacts", "raise KeyboardInterrupt"),
+        "hook-interrupt",
+        reason="KeyboardInterrupt",
+    ),
+    Hostile(
         "import-exit",
         "SystemExit at import",
         plugin("import-exit", "import sys\nsys.exit('bye from the plugin')\n"),

@@ -8,6 +8,7 @@ These tests run the real console entry point in a subprocess, as a user does.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -127,8 +128,9 @@ def test_a_closed_standard_input_is_a_one_line_usage_error(args: list[str], mess
     assert err.count("\n") == 1 and err.startswith(message), err
 
 
-def _exit_plugin(site: Path, marker: Path) -> None:
-    """A plugin for Coventry's data that registers an exit handler (as a plugin may)."""
+def _exit_plugin(site: Path, marker: Path, extra: str = "") -> None:
+    """A plugin for Coventry's data that registers an exit handler (as a plugin may), and runs
+    ``extra`` at import."""
     import thresholdkit_coventry
 
     info = site / "thresholdkit_exitcheck-1.0.dist-info"
@@ -140,7 +142,7 @@ def _exit_plugin(site: Path, marker: Path) -> None:
         "import atexit\n"
         "from thresholdkit.areas.dataplugin import DataPlugin\n"
         f"atexit.register(lambda: open({str(marker)!r}, 'w').close())\n"
-        f"plugin = DataPlugin({thresholdkit_coventry.__file__!r})\n"
+        f"plugin = DataPlugin({thresholdkit_coventry.__file__!r})\n" + extra
     )
 
 
@@ -156,6 +158,38 @@ def test_an_exit_handler_still_runs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert b"Coventry" in done.stdout
     assert marker.exists()
+
+
+def _plugin_env(site: Path, tmp_path: Path) -> dict[str, str]:
+    return _env(
+        PYTHONPATH=str(site),
+        THRESHOLDKIT_PLUGINS="coventry=thresholdkit_exitcheck",
+        THRESHOLDKIT_CACHE_DIR=str(tmp_path / "cache"),
+    )
+
+
+def test_an_exit_handler_cannot_add_to_the_output(tmp_path: Path) -> None:
+    """A plugin's exit handler that prints ran after the output and made 'areas -f json' invalid
+    JSON. Once the output is complete, standard output is closed to anything else; the handler
+    still runs."""
+    site, marker = tmp_path / "site", tmp_path / "handler-ran"
+    _exit_plugin(site, marker, "atexit.register(lambda: print('ATEXIT JUNK'))\n")
+    done = _thresholdkit("levels", "coventry", "-f", "json", env=_plugin_env(site, tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert b"ATEXIT JUNK" not in done.stdout
+    json.loads(done.stdout)
+    assert marker.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
+def test_a_real_interrupt_during_a_plugins_import_still_stops_the_tool(tmp_path: Path) -> None:
+    """thresholdkit tells a plugin that raises KeyboardInterrupt itself (its own area fails) from
+    a real Ctrl-C arriving while a plugin is imported: that one still stops the run."""
+    site, marker = tmp_path / "site", tmp_path / "handler-ran"
+    _exit_plugin(site, marker, "import os, signal\nos.kill(os.getpid(), signal.SIGINT)\nimport time\ntime.sleep(5)\n")
+    done = _thresholdkit("levels", "coventry", env=_plugin_env(site, tmp_path))
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.decode().strip() == "Error: interrupted"
 
 
 @pytest.mark.parametrize(("args", "code"), [(["levels", "coventry"], 0), (["levels", "nowhere"], 2), (["assess"], 2)])

@@ -288,18 +288,60 @@ def _unavailable(area_id: str, reason: str) -> DataError:
     return DataError(f"area '{area_id}' is unavailable: {reason}")
 
 
+class _Interrupts:
+    """Tells a real interrupt (Ctrl-C: SIGINT) from a KeyboardInterrupt that plugin code raises
+    itself, while that code runs. A real one stops the tool; a raised one is the plugin's fault and
+    makes only its own area unavailable.
+
+    Where Python's own SIGINT handler is in place (and this is the main thread), it is replaced for
+    the duration by one that notes the signal and then does what Python's does. Anywhere else
+    (another handler, signals ignored, another thread) every KeyboardInterrupt counts as real.
+    Python's builtin ``_signal`` is used: the ``signal`` module wrapping it costs about 1 ms to
+    import, and this runs on every lookup."""
+
+    __slots__ = ("previous", "received")
+
+    def __enter__(self) -> _Interrupts:
+        import _signal
+
+        self.received, self.previous = False, None
+        try:
+            if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
+                self.previous = _signal.signal(_signal.SIGINT, self._note)
+        except ValueError:  # not the main thread: signals cannot be watched from here
+            pass
+        return self
+
+    def _note(self, signum: int, frame: Any) -> None:
+        self.received = True
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            import _signal
+
+            _signal.signal(_signal.SIGINT, self.previous)
+
+    def real(self) -> bool:
+        """Whether the KeyboardInterrupt being handled may have come from a real interrupt."""
+        return self.received or self.previous is None
+
+
 def _call(caller: Any, record: PluginRecord) -> Any:
     """Call one hook of the area's own plugin; any exception becomes a DataError."""
     from thresholdkit.areas.discovery import one_line
 
-    try:
-        return caller(area=record.name)
-    except (KeyboardInterrupt, MemoryError) as exc:
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        raise DataError(f"{caller.name} ran out of memory") from None
-    except BaseException as exc:  # SystemExit and GeneratorExit included: a plugin never stops the tool
-        raise DataError(f"{caller.name} raised {one_line(exc)}") from None
+    with _Interrupts() as interrupts:
+        try:
+            return caller(area=record.name)
+        except KeyboardInterrupt:
+            if interrupts.real():
+                raise
+            raise DataError(f"{caller.name} raised KeyboardInterrupt itself (no interrupt was received)") from None
+        except MemoryError:
+            raise DataError(f"{caller.name} ran out of memory") from None
+        except BaseException as exc:  # SystemExit and GeneratorExit included: a plugin never stops the tool
+            raise DataError(f"{caller.name} raised {one_line(exc)}") from None
 
 
 _SHAPES: dict[str, type] = {
@@ -336,12 +378,17 @@ def import_plugin(record: PluginRecord) -> Any:
 
     if record.obj is not None:
         return record.obj
-    try:
-        return load_entry_point(record)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # SystemExit at import included: a plugin never stops the tool
-        raise DataError(f"could not import {record.value}: {one_line(exc)}") from None
+    with _Interrupts() as interrupts:
+        try:
+            return load_entry_point(record)
+        except KeyboardInterrupt:
+            if interrupts.real():
+                raise
+            raise DataError(
+                f"could not import {record.value}: it raised KeyboardInterrupt itself (no interrupt was received)"
+            ) from None
+        except BaseException as exc:  # SystemExit at import included: a plugin never stops the tool
+            raise DataError(f"could not import {record.value}: {one_line(exc)}") from None
 
 
 def known_folder(record: PluginRecord) -> str | None:

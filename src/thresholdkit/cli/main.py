@@ -216,17 +216,21 @@ def _leave(code: int) -> None:
     itself: about 13 ms after ``import click`` alone. When the output is flushed, no exit handler
     is registered (a worker pool, a temporary folder, a plugin's own ``atexit``) and no other
     thread runs, that shutdown can do nothing a user would see, so it is skipped. Otherwise
-    (or on a Python without ``atexit._ncallbacks``) the usual exit runs."""
+    (or on a Python without ``atexit._ncallbacks``) the usual exit runs, with standard output
+    closed to it: the output is complete, and a plugin's exit handler that prints must not add to
+    it (it made 'areas -f json' invalid JSON)."""
     import atexit
 
-    pending = getattr(atexit, "_ncallbacks", None)
-    threading = sys.modules.get("threading")
-    if pending is None or pending() or (threading is not None and threading.active_count() > 1):
-        return
     try:
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 stream.flush()
     except (OSError, ValueError):
+        return
+    pending = getattr(atexit, "_ncallbacks", None)
+    threading = sys.modules.get("threading")
+    if pending is None or pending() or (threading is not None and threading.active_count() > 1):
+        if sys.stdout is not None:
+            _drop_stdout()
         return
     os._exit(code)
