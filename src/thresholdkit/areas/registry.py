@@ -302,8 +302,7 @@ class _Interrupts:
     __slots__ = ("previous", "received")
 
     def __enter__(self) -> _Interrupts:
-        import _signal
-
+        _signal = _builtin_signal()
         self.received, self.previous = False, None
         try:
             if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
@@ -318,13 +317,19 @@ class _Interrupts:
 
     def __exit__(self, *exc: object) -> None:
         if self.previous is not None:
-            import _signal
-
+            _signal = _builtin_signal()
             _signal.signal(_signal.SIGINT, self.previous)
 
     def real(self) -> bool:
         """Whether the KeyboardInterrupt being handled may have come from a real interrupt."""
         return self.received or self.previous is None
+
+
+def _builtin_signal() -> Any:
+    """Python's builtin ``_signal`` module, loaded with the interpreter (see :class:`_Interrupts`)."""
+    import _signal  # type: ignore[import-not-found]  # no stub: the builtin that 'signal' wraps
+
+    return _signal
 
 
 def _call(caller: Any, record: PluginRecord) -> Any:
