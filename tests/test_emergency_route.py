@@ -205,3 +205,20 @@ def test_without_a_time_the_route_is_as_before(run):
         em = json.loads(a.out)["emergency"]
         assert "at" not in em
         assert em == json.loads(run("pathway", area_id, "--level", "4", "-f", "json").out)["emergency_route"]
+
+
+@pytest.mark.parametrize("area_id", AREAS)
+def test_csv_output_gives_the_route_and_the_disclaimer_on_stderr(run, area_id):
+    """CSV holds one row per indicator; at the top level its stderr named no number ('then the
+    area's referral line'), and no output said that the tool supports professional judgement."""
+    r = run("assess", area_id, "-l", "4", "-f", "csv")
+    assert r.code == 0, r.err
+    emergency, note = r.err.splitlines()
+    route = json.loads(run("assess", area_id, "-l", "4", "-f", "json").out)["emergency"]
+    assert emergency.startswith("EMERGENCY: if a child is in immediate danger call 999; then ")
+    for contact in route["referral"]:
+        for phone in contact["phone"]:
+            assert phone["number"] in emergency, (phone, emergency)
+    assert note.startswith("Note: thresholdkit supports, and never replaces, professional judgement")
+    below = run("assess", area_id, "-l", "1", "-f", "csv")
+    assert below.err.splitlines() == [note]

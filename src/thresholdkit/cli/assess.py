@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from thresholdkit.cli.common import area_argument, complete_indicator, format_option, get_area, show
@@ -72,8 +74,10 @@ def assess(
             # the route after 999 leads with the line(s) to call at that time, as 'Call now' orders them
             result.emergency = emergency_route(a, result.call_now)
     data = result.to_dict()
-    if result.emergency and fmt not in ("json", "yaml", "table", "markdown"):
-        click.echo("EMERGENCY: if a child is in immediate danger call 999; then the area's referral line.", err=True)
+    if fmt not in ("json", "yaml", "table", "markdown"):  # CSV: one row per indicator, the rest on stderr
+        if result.emergency:
+            click.echo(f"EMERGENCY: if a child is in immediate danger call 999; {_then(result.emergency)}", err=True)
+        click.echo(f"Note: {data['disclaimer']}", err=True)
     rows = [
         {
             "area": result.area,
@@ -129,3 +133,14 @@ def _interactive(area: str, set_id: str | None, ids: list[str], level: int | Non
         write_text(path, case_yaml(a.id, ids, level))
         click.echo(f"Saved {path}; rerun with: thresholdkit assess {a.id} {path}", err=True)
     return ids, level
+
+
+def _then(emergency: Any) -> str:
+    """The emergency route after 999 on one line (for CSV output, on stderr): the referral
+    line(s), or at a given time the line(s) to call then, as the route gives them."""
+    lines = list(emergency.get("route", [])[1:])
+    if not lines:
+        return "then the area's referral line"
+    if lines[0].startswith("Then, "):  # a route for a moment: 'Then, at ... call:', numbered lines
+        return f"then, {lines[0][len('Then, ') :]} " + "; ".join(lines[1:])
+    return "then " + "; ".join(lines)
