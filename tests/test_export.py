@@ -379,7 +379,7 @@ def test_cli_writes_the_database(run, tmp_path):
     r = run("export", "sqlite", str(out))
     assert r.code == 0, r.err
     assert r.out == ""
-    assert r.err.startswith(f"Wrote {out}: {len(AREAS)} areas")
+    assert r.err.startswith(f"Wrote {out}: {len(AREAS)} area{'s' if len(AREAS) != 1 else ''} (")
     assert out.read_bytes()[:16] == export_sqlite.SQLITE_MAGIC
     assert sorted(os.listdir(tmp_path)) == ["t.db"]
     db = _connect(out)

@@ -157,7 +157,7 @@ def test_cli_oruk_writes_the_folder_and_replaces_its_own(run, tmp_path):
     out = tmp_path / "oruk"
     r = run("export", "oruk", str(out))
     assert r.code == 0, r.err
-    assert r.err.startswith(f"Wrote {out}: {len(AREAS)} areas")
+    assert r.err.startswith(f"Wrote {out}: {len(AREAS)} area{'s' if len(AREAS) != 1 else ''} (")
     assert sorted(os.listdir(out)) == [export_oruk.MARKER, "organizations.json", "services.json"]
     r = run("export", "oruk", str(out), "--areas", AREAS[0].id)
     assert r.code == 0, r.err
@@ -206,7 +206,7 @@ def test_cli_csv_writes_the_folder(run, tmp_path):
     out = tmp_path / "csv"
     r = run("export", "csv", str(out), "--areas", AREAS[0].id)
     assert r.code == 0, r.err
-    assert r.err.startswith(f"Wrote {out}: 1 areas ({AREAS[0].id})")
+    assert r.err.startswith(f"Wrote {out}: 1 area ({AREAS[0].id})")  # not "1 areas"
     with open(out / "areas.csv", encoding="utf-8", newline="") as fh:
         assert [row["id"] for row in csv.DictReader(fh)] == [AREAS[0].id]
 

@@ -93,6 +93,8 @@ def test_same_key_in_different_mappings_is_fine():
         ("THRESHOLDKIT_MAX_AGE_YEARS", "1e400", ("areas",), "THRESHOLDKIT_MAX_AGE_YEARS"),
         ("THRESHOLDKIT_MAX_AGE_YEARS", "-2", ("assess", "worcestershire", "-l", "2"), "THRESHOLDKIT_MAX_AGE_YEARS"),
         ("THRESHOLDKIT_MAX_AGE_YEARS", "abc", ("areas",), "THRESHOLDKIT_MAX_AGE_YEARS"),
+        # the message said 'from 0 to 100' and refused 0: it says what it takes now
+        ("THRESHOLDKIT_MAX_AGE_YEARS", "0", ("areas",), "more than 0 and at most 100"),
     ],
 )
 def test_a_bad_environment_variable_is_named_in_one_line(run, monkeypatch, var, value, args, needle):

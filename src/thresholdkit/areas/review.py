@@ -25,7 +25,8 @@ def max_age_years() -> float:
         value = math.nan
     if not (0 < value <= 100):
         raise UsageError(
-            f"THRESHOLDKIT_MAX_AGE_YEARS={raw[:30]!r} is not a number of years from 0 to 100, such as 3; "
+            f"THRESHOLDKIT_MAX_AGE_YEARS={raw[:30]!r} is not a number of years more than 0 and at most 100, "
+            "such as 3; "
             "fix it or unset it"
         )
     return value

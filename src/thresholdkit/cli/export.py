@@ -70,7 +70,7 @@ def sqlite(file: str, areas: str | None) -> None:
     summary = write_database(_chosen(areas), out, on_left_out=_warn)
     where = "standard output" if file == "-" else file
     click.echo(
-        f"Wrote {where}: {len(summary['areas'])} areas ({', '.join(summary['areas'])}), "
+        f"Wrote {where}: {_areas_written(summary['areas'])}, "
         f"{summary['indicators']} indicators",
         err=True,
     )
@@ -95,7 +95,7 @@ def oruk(folder: str, areas: str | None) -> None:
     _folder(folder)
     summary = write_oruk(_chosen(areas), folder, on_left_out=_warn)
     click.echo(
-        f"Wrote {folder}: {len(summary['areas'])} areas ({', '.join(summary['areas'])}), "
+        f"Wrote {folder}: {_areas_written(summary['areas'])}, "
         f"{summary['services']} services (HSDS {HSDS_VERSION})",
         err=True,
     )
@@ -117,7 +117,12 @@ def csv(folder: str, areas: str | None) -> None:
     _folder(folder)
     summary = write_csv(_chosen(areas), folder, on_left_out=_warn)
     click.echo(
-        f"Wrote {folder}: {len(summary['areas'])} areas ({', '.join(summary['areas'])}), "
+        f"Wrote {folder}: {_areas_written(summary['areas'])}, "
         f"{len(summary['tables'])} tables",
         err=True,
     )
+
+
+def _areas_written(areas: list[str]) -> str:
+    """'1 area (coventry)' or '5 areas (coventry, ...)'."""
+    return f"{len(areas)} area{'' if len(areas) == 1 else 's'} ({', '.join(areas)})"
