@@ -130,3 +130,24 @@ def test_unknown_concept_suggests(run):
     assert_one_line_error(r, 2)
     assert "did you mean 'female-genital-mutilation'" in r.err
     assert run("compare", "concept", "female-genital-mutiliation").err.count("did you mean") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", "levels", "--areas", "coventry,coventry"], "--areas names 'coventry' twice; name each area once"),
+        (["compare", "levels", "--areas", ""], "--areas names no area"),
+        (["compare", "levels", "--areas", " , "], "--areas names no area"),
+        (["export", "csv", "OUT", "--areas", "coventry,Coventry"], "--areas names 'coventry' twice"),
+        (["export", "csv", "OUT", "--areas", ""], "--areas names no area"),
+        (["site", "-o", "OUT", "--areas", "coventry,coventry"], "--areas names 'coventry' twice"),
+        (["handout", "coventry", "coventry", "--compare"], "names 'coventry' twice"),
+    ],
+)
+def test_an_area_named_twice_or_none_named_is_an_error(run, tmp_path, args, message):
+    """Duplicated input is an error, never silently merged; an empty --areas meant 'every area'."""
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    r = run(*args)
+    assert r.code == 2, r.err
+    assert message in r.err and r.err.count("\n") == 1, r.err
+    assert not (tmp_path / "out").exists()

@@ -12,22 +12,11 @@ from thresholdkit.model.errors import UsageError
 
 
 def _chosen(areas: str | None) -> list[Any]:
-    """The usable areas of --areas (default: every usable installed area)."""
-    reg = registry()
-    ids = reg.area_ids()
-    wanted: list[str] | None = None
-    if areas:
-        from thresholdkit.model.errors import did_you_mean
+    """The usable areas of --areas (default: every usable installed area), as compare and site
+    read them; a broken or draft area is left out and reported on stderr."""
+    from thresholdkit.rules.compare import pick_areas
 
-        wanted = list(dict.fromkeys(a.strip().lower() for a in areas.split(",") if a.strip()))
-        for w in wanted:
-            if w not in ids:
-                raise UsageError(f"unknown area '{w}'{did_you_mean(w, ids)}; installed: {', '.join(ids)}")
-    # a broken or draft area is left out and reported on stderr (Registry.on_left_out)
-    chosen = list(reg.usable(wanted))
-    if not chosen:
-        raise UsageError("no usable areas to export; see 'thresholdkit plugins'")
-    return chosen
+    return pick_areas(registry(), areas, "export")
 
 
 def _warn(_area: str, message: str) -> None:

@@ -110,7 +110,8 @@ def handout(
             raise UsageError("--compare handouts are HTML or PDF (a side-by-side table)")
         from thresholdkit.rules.compare import pick_areas
 
-        model = h.compare_model(pick_areas(registry(), ",".join(areas)), levels[0] if levels else None, concept)
+        chosen = pick_areas(registry(), ",".join(areas), name="the AREA list")
+        model = h.compare_model(chosen, levels[0] if levels else None, concept)
         html = h.render_html(model, "compare.html.j2")
     else:
         if len(areas) != 1:

@@ -19,18 +19,28 @@ if TYPE_CHECKING:
 NOT_PUBLISHED = "not published in this document"
 
 
-def pick_areas(reg: Registry, areas: str | None) -> list[Area]:
+def pick_areas(reg: Registry, areas: str | None, purpose: str = "compare", name: str = "--areas") -> list[Area]:
+    """The usable areas of ``--areas`` (comma-separated ids; None: every usable installed area;
+    ``name`` is what messages call it).
+
+    UsageError for an unknown id (with a suggestion), an id named twice, a value that names no
+    area, or no usable area at all; a broken or draft area is left out and reported
+    (Registry.on_left_out) and the rest go on."""
     ids = reg.area_ids()
-    if areas:
+    wanted: list[str] | None = None
+    if areas is not None:
         wanted = [a.strip().lower() for a in areas.split(",") if a.strip()]
+        if not wanted:
+            raise UsageError(f"{name} names no area; leave it out to use every usable installed area")
+        twice = next((w for n, w in enumerate(wanted) if w in wanted[:n]), None)
+        if twice is not None:
+            raise UsageError(f"{name} names '{twice}' twice; name each area once")
         for w in wanted:
             if w not in ids:
                 raise UsageError(f"unknown area '{w}'{did_you_mean(w, ids)}; installed: {', '.join(ids)}")
-        ids = wanted
-    # a broken or draft area is left out and reported (Registry.on_left_out); the rest go on
-    out = reg.usable(None if not areas else ids)
+    out = reg.usable(wanted)
     if not out:
-        raise UsageError("no usable areas to compare")
+        raise UsageError(f"no usable areas to {purpose}; see 'thresholdkit plugins'")
     return out
 
 
