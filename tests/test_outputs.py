@@ -175,6 +175,23 @@ def test_site_refuses_a_folder_it_did_not_write(run, tmp_path, monkeypatch):
     assert run("site", "-o", str(tmp_path / "empty")).code == 0  # a new folder is fine
 
 
+@pytest.mark.parametrize("command", [["site", "-o"], ["export", "csv"]])
+def test_a_file_added_to_a_written_folder_is_never_deleted(run, tmp_path, monkeypatch, command):
+    """Writing a folder again replaced it whole, deleting a file the user had put in it (only the
+    marker file said so). A file thresholdkit did not write stops the rewrite, and stays."""
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry")
+    out = tmp_path / "out"
+    assert run(*command, str(out)).code == 0
+    (out / "my-notes.txt").write_text("mine")
+    before = _site_files(out)
+    r = run(*command, str(out))
+    assert_one_line_error(r)
+    assert "my-notes.txt" in r.err and "did not write" in r.err
+    assert _site_files(out) == before
+    (out / "my-notes.txt").unlink()
+    assert run(*command, str(out)).code == 0  # its own files alone: written again
+
+
 def test_site_script_data_cannot_be_broken_out_of():
     import json as _json
 

@@ -177,9 +177,10 @@ def publish_folder(target: str, fill: Callable[[str], T], marker: str) -> T:
     into place, so that a failure (a full disk, an interrupt) leaves the old folder as it was.
 
     ``target`` may be new, empty, or a folder that this same kind of build made before (it holds
-    the file ``marker``); anything else is refused, so that no one's own folder is ever replaced.
-    The new folder holds only files written by ``fill``: symbolic links in the old one are
-    removed with it, never followed.
+    the file ``marker``, which lists the files written); anything else is refused, so that no
+    one's own folder is ever replaced, and so is a folder that holds a file the build did not
+    write (a user's own notes put in it would be deleted with it). The new folder holds only
+    files written by ``fill``: symbolic links in the old one are removed with it, never followed.
     """
     import shutil
     import tempfile
@@ -194,6 +195,13 @@ def publish_folder(target: str, fill: Callable[[str], T], marker: str) -> T:
             raise UsageError(
                 f"'{target}' is not empty and was not written by thresholdkit; choose a new or empty folder"
             )
+        foreign = _not_written(path, marker)
+        if foreign:
+            more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+            raise UsageError(
+                f"'{target}' holds files thresholdkit did not write ({', '.join(foreign[:3])}{more}), which "
+                "writing it again would delete; move them, or choose a new folder"
+            )
     parent = os.path.dirname(path)
     if not os.path.isdir(parent):
         raise UsageError(f"cannot write '{target}': the folder '{os.path.dirname(target) or '.'}' does not exist")
@@ -204,8 +212,10 @@ def publish_folder(target: str, fill: Callable[[str], T], marker: str) -> T:
     old: str | None = None
     try:
         result = fill(work)
+        written = _files_in(work)
         with open(os.path.join(work, marker), "w", encoding="utf-8") as fh:
             fh.write("Written by thresholdkit; the whole folder is replaced when it is written again.\n")
+            fh.write(_FILES_HEAD + "".join(f"{name}\n" for name in written))
         os.chmod(work, 0o777 & ~_umask_bits())
         if os.path.lexists(path):
             old = tempfile.mkdtemp(prefix=".thresholdkit-old-", dir=parent)
@@ -224,6 +234,36 @@ def publish_folder(target: str, fill: Callable[[str], T], marker: str) -> T:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     return result
+
+
+#: The line of a folder's marker after which it lists the files written (paths with '/').
+_FILES_HEAD = "Files:\n"
+
+
+def _files_in(folder: str) -> list[str]:
+    """Every file and symbolic link under ``folder`` (links never followed), as sorted relative
+    paths with '/'."""
+    found = []
+    for here, dirs, files in os.walk(folder):
+        rel = os.path.relpath(here, folder)
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(here, d))]:
+            found.append(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+    return sorted(found)
+
+
+def _not_written(folder: str, marker: str) -> list[str]:
+    """Files in a folder a build wrote before that its marker does not list. A marker from before
+    markers listed their files lists none, and then nothing is held against the folder."""
+    try:
+        with open(os.path.join(folder, marker), encoding="utf-8") as fh:
+            text = fh.read(1 << 22)
+    except (OSError, UnicodeDecodeError):
+        return []
+    _, found, listing = text.partition(_FILES_HEAD)
+    if not found:
+        return []
+    listed = set(listing.splitlines())
+    return [name for name in _files_in(folder) if name != marker and name not in listed]
 
 
 def _umask_bits() -> int:
