@@ -17,6 +17,7 @@ import sys
 import typing
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from fuzzstats import TRACEBACKS, TRIED
 from hypothesis import HealthCheck, given, settings
@@ -221,6 +222,27 @@ def test_fuzz_cli_arguments(argv):
         return  # commands that write files are fuzzed through their inputs above
     result = CliRunner().invoke(cli, argv)
     _check("CLI argument lists", result, allowed=(0, 1, 2, 3))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["assess", "coventry", "a\x00b"],
+        ["validate", "./x\x00"],
+        ["diff", "coventry", "x\x00"],
+        ["batch", "in\x00.jsonl"],
+        ["handout", "coventry", "-o", "x\x00.html"],
+        ["site", "-o", "s\x00"],
+    ],
+)
+def test_a_nul_character_in_a_file_name_is_a_usage_error(argv):
+    """A command line cannot hold a NUL, but the same commands run in-process (the fuzz test
+    found it) and the library's readers can be given one: it ended in 'internal error
+    (ValueError: embedded null byte)'."""
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("Error: "), result.stderr
 
 
 # --- faults ---------------------------------------------------------------------------------

@@ -120,6 +120,12 @@ class ThresholdkitGroup(click.Group):
                 err=True,
             )
             sys.exit(EXIT_USAGE)
+        except ValueError as exc:
+            if "embedded null" not in str(exc):
+                _internal_error(exc)
+            # a file name (or a variable) holding NUL: the operating system cannot take it
+            click.echo("Error: a file name cannot hold a NUL character (\\0); give the name without it", err=True)
+            sys.exit(EXIT_USAGE)
         except Exception as exc:
             _internal_error(exc)
         sys.exit(rv if isinstance(rv, int) else 0)
