@@ -16,21 +16,36 @@ Ask = Callable[[str], str]
 Say = Callable[[str], None]
 
 
+#: The word that starts an answer un-ticking numbers ticked before ("untick 7 12").
+UNTICK = "untick"
+
+
 def _parse_numbers(text: str, limit: int) -> list[int] | str:
-    picked = []
+    """The numbers an answer gives (``3 7 12``, ``3-5``, commas or spaces between), or a one-line
+    message saying what is wrong with it. A number given twice in one answer (``32,32``, ``1-3 2``)
+    is an error, never a toggle: the answer is asked again and nothing is changed."""
+    picked: list[int] = []
     for part in text.replace(",", " ").split():
         if "-" in part:
             lo, _, hi = part.partition("-")
             if not (lo.isdigit() and hi.isdigit()):
                 return f"'{part}' is not a number or a range like 3-5"
+            if int(lo) > int(hi):
+                return f"'{part}' is not a range from low to high, like 3-5"
             picked += list(range(int(lo), int(hi) + 1))
         elif part.isdigit():
             picked.append(int(part))
         else:
-            return f"'{part}' is not a number (type /word to search, or press Enter to go on)"
+            return f"'{part}' is not a number (type /word to search, {UNTICK} N to remove a tick, or Enter to go on)"
+    if not picked:
+        return f"no number given (e.g. 3 7 12, 3-5, or {UNTICK} 7)"
     bad = [n for n in picked if not 1 <= n <= limit]
     if bad:
         return f"there is no indicator {bad[0]} (1 to {limit})"
+    twice = sorted({n for n in picked if picked.count(n) > 1})
+    if twice:
+        listed = ", ".join(str(n) for n in twice)
+        return f"{listed} given twice in one answer: nothing changed; type each number once"
     return picked
 
 
@@ -41,7 +56,8 @@ def walk(area: Area, ask: Ask, say: Say, set_id: str | None = None) -> list[str]
     numbered: list[Indicator] = []
     ticked: list[str] = []
     names = {lv["level"]: lv["name"] for lv in area.levels()}
-    say(f"{area.name}: tick the indicators that apply. Numbers toggle a tick (e.g. 3 7 12, or 3-5);")
+    say(f"{area.name}: tick the indicators that apply. Numbers tick (e.g. 3 7 12, or 3-5); a number")
+    say(f"already ticked stays ticked; '{UNTICK} 7' (or '{UNTICK} 3-5') removes a tick.")
     say("/word searches every domain; Enter moves to the next domain.")
     for domain, label in DOMAINS.items():
         in_domain = [i for i in items if i.domain == domain]
@@ -70,18 +86,32 @@ def walk(area: Area, ask: Ask, say: Say, set_id: str | None = None) -> list[str]
                 if not hits:
                     say("  no indicator contains that")
                 continue
-            picked = _parse_numbers(answer, len(numbered))
+            untick = answer.split()[0].lower() == UNTICK
+            picked = _parse_numbers(answer[len(UNTICK) :] if untick else answer, len(numbered))
             if isinstance(picked, str):
                 say(f"  {picked}")
                 continue
-            for n in picked:
-                iid = numbered[n - 1].ref
-                if iid in ticked:
-                    ticked.remove(iid)
-                else:
-                    ticked.append(iid)
-            say(f"  ticked: {len(ticked)}")
+            say(f"  {_apply(picked, numbered, ticked, untick)}")
     return ticked
+
+
+def _apply(picked: list[int], numbered: list[Indicator], ticked: list[str], untick: bool) -> str:
+    """Tick (or, with ``untick``, un-tick) the indicators numbered ``picked``, in place; the line
+    that says what happened. Ticking a number already ticked, or un-ticking one that is not, leaves
+    it as it is and says so: no answer ever flips a tick silently."""
+    unchanged = []
+    for n in picked:
+        ref = numbered[n - 1].ref
+        if untick and ref in ticked:
+            ticked.remove(ref)
+        elif not untick and ref not in ticked:
+            ticked.append(ref)
+        else:
+            unchanged.append(str(n))
+    line = f"ticked: {len(ticked)}"
+    if unchanged:
+        line += f" ({'not ticked' if untick else 'already ticked'}, left as they were: {', '.join(unchanged)})"
+    return line
 
 
 def case_yaml(area_id: str, ids: list[str], level: int | None) -> str:

@@ -158,9 +158,16 @@ def quiz(
         _pdf_destination(fmt, output)
     a = get_area(area)
     model = q.quiz_model(a, count, seed, set_id)
+
+    def notes() -> None:
+        # said once the worksheet is made (or the terminal is there), so that an error stays one line
+        for note in model["notes"]:
+            click.echo(f"Note: {note}", err=True)
+
     if interactive:
         if not terminal_input():
             raise UsageError("--interactive needs a terminal; without one, use --format html or markdown")
+        notes()
         q.run_interactive(
             model,
             ask=lambda text: click.prompt(text, type=click.IntRange(1, 4)),
@@ -169,6 +176,7 @@ def quiz(
         return
     if fmt == "markdown":
         _write(q.render_markdown(model), output)
+        notes()
         return
     from thresholdkit.render.handout import render_html, to_pdf
 
@@ -180,6 +188,7 @@ def quiz(
             click.echo(f"Wrote {output}", err=True)
     else:
         _write(html, output)
+    notes()
 
 
 @click.command()

@@ -24,16 +24,30 @@ def generated_on() -> str:
     return today().isoformat()
 
 
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def contact_view(c: Mapping[str, Any]) -> dict[str, Any]:
+    """A contact as the pages print it. Where a document names a line only by the words that
+    introduce its number (Worcestershire: "Out of hours or at weekends: 01905 768020"), the data
+    keeps those words as the contact's name, the number's label and its hours; a label or hours
+    that only repeat the name are not printed beside it again. ``hours`` stays whole for a column
+    of hours; ``hours_aside`` is what to print in brackets after the name and numbers."""
+    hours = (c.get("hours") or {}).get("text")
     return {
         "name": c["name"],
         "district": c.get("district"),
         "role": c["role"].replace("_", " "),
-        "phones": [p["number"] + (f" ({p['label']})" if p.get("label") else "") for p in c.get("phone", [])],
+        "phones": [
+            p["number"] + (f" ({p['label']})" if p.get("label") and not _same(p["label"], c["name"]) else "")
+            for p in c.get("phone", [])
+        ],
         "options": [f"Option {o['option']}: {o['text']}" for o in c.get("options", [])],
         "email": c.get("email", []),
         "url": c.get("url", []),
-        "hours": (c.get("hours") or {}).get("text"),
+        "hours": hours,
+        "hours_aside": hours if hours and not _same(hours, c["name"]) else None,
     }
 
 
@@ -238,9 +252,7 @@ def area_model(
             "title": doc["title"],
             "version": doc.get("version") or "no version printed",
             "date": date,
-            "review": area.review_warning()
-            or (f"review due {doc['review_due']}" if doc.get("review_due") else "no review date printed"),
-            "stale": area.review_warning() is not None,
+            **review_view(area),
         },
         "continuum": [
             {"level": lv["level"], "name": lv["name"], "colour": LEVEL_COLOURS[lv["level"]]} for lv in area.levels()
@@ -260,6 +272,18 @@ def area_model(
         "generated": generated,
         "versions": {"thresholdkit": __version__, "plugin": area.record.version or "unknown"},
         "running": running_text(f"{area.name} · {scope}", f"{doc['title']}, {date}", generated),
+    }
+
+
+def review_view(area: Area) -> dict[str, Any]:
+    """The document's review status as handouts and worksheets print it: ``review``, the warning
+    when the document is past its review date (or old with none printed), else its review date or
+    that none is printed; ``stale``, whether ``review`` is that warning."""
+    warning = area.review_warning()
+    due = area.document.get("review_due")
+    return {
+        "review": warning or (f"review due {due}" if due else "no review date printed"),
+        "stale": warning is not None,
     }
 
 
@@ -478,7 +502,8 @@ def render_markdown(model: dict[str, Any]) -> str:
         if items:
             out += [f"**{title}:**", ""]
             out += [
-                f"- {e(c['name'])}: {e(', '.join(c['phones']))}" + (f" ({e(c['hours'])})" if c["hours"] else "")
+                f"- {e(c['name'])}: {e(', '.join(c['phones']))}"
+                + (f" ({e(c['hours_aside'])})" if c["hours_aside"] else "")
                 for c in items
             ]
             out.append("")

@@ -51,7 +51,7 @@ def quiz_model(area: Area, count: int, seed: int, set_id: str | None = None) -> 
     ``set_id`` alone), each named with its set. A text the document prints at more than one
     level, in any of its sets, is left out (:func:`unambiguous`)."""
     from thresholdkit.model.objects import LEVEL_COLOURS
-    from thresholdkit.render.handout import generated_on, running_text
+    from thresholdkit.render.handout import generated_on, review_view, running_text
 
     titles = {s["id"]: s["title"] for s in area.indicator_sets()}
     if set_id is not None:
@@ -61,6 +61,14 @@ def quiz_model(area: Area, count: int, seed: int, set_id: str | None = None) -> 
     if set_id is not None:
         pool = [i for i in pool if i.set == set_id]
     items = draw(pool, count, seed)
+    notes = []
+    if count > len(items):
+        every = len(area.indicators(set_id))
+        where = f" in the set '{set_id}'" if set_id is not None else ""
+        why = f" ({every - len(pool)} printed at more than one level are left out)" if every > len(pool) else ""
+        notes.append(
+            f"only {len(pool)} indicators{where} to ask{why}: the quiz has {len(items)} questions, not {count}"
+        )
     names = {lv["level"]: lv["name"] for lv in area.levels()}
     sets = [s["id"] for s in area.published_sets() if set_id in (None, s["id"])]
     generated = generated_on()
@@ -70,6 +78,10 @@ def quiz_model(area: Area, count: int, seed: int, set_id: str | None = None) -> 
         "name": area.name,
         "title": area.document["title"],
         "seed": seed,
+        # the review warning, printed as handouts print it (render.handout.review_view)
+        **review_view(area),
+        # what the worksheet could not do as asked (fewer questions than --count), for stderr
+        "notes": notes,
         "sets": [{"id": s, "title": titles[s]} for s in sets],
         "levels": [{"level": n, "name": names[n], "colour": LEVEL_COLOURS[n]} for n in (1, 2, 3, 4)],
         "questions": [
@@ -104,6 +116,8 @@ def render_markdown(m: dict[str, Any]) -> str:
         "",
         f"For each indicator, write the level of need ({scale}). Source: *{e(m['title'])}*; indicator sets: {sets}.",
         "",
+        f"**Review status:** {e(m['review'].rstrip('.'))}.",
+        "",
     ]
     for q in m["questions"]:
         out += [f"{q['n']}\\. {e(q['text'])} *({e(q['set_title'])}; {e(q['domain'])})*", "", "   Level: ____", ""]
@@ -121,6 +135,8 @@ def run_interactive(m: dict[str, Any], ask: Any, say: Any) -> int:
     """Ask one indicator at a time; return the score. ``ask``/``say`` are prompt/echo functions."""
     missed = []
     score = 0
+    if m["stale"]:
+        say(f"Review status: {m['review']}")
     for q in m["questions"]:
         say(f"\n{q['n']}. {q['text']}  ({q['set_title']}; {q['domain']})")
         answer = ask("Level (1-4)")
