@@ -182,3 +182,16 @@ def test_the_short_quiz_note_never_joins_an_error(run, tmp_path):
     r = run("quiz", "coventry", "--count", "500", "-o", str(tmp_path / "no" / "such" / "folder" / "q.html"))
     assert_one_line_error(r)
     assert_one_line_error(run("quiz", "coventry", "--count", "500", "--interactive"))
+
+
+def test_a_contact_line_says_a_name_its_label_and_hours_repeat_once() -> None:
+    """'assess' printed "Out of hours or at weekends tel 01905 768020 (Out of hours or at
+    weekends) hours: Out of hours or at weekends"; a label or hours that differ still print."""
+    from thresholdkit.render.views import contact_line
+
+    name = "Out of hours or at weekends"
+    same = {"name": name, "phone": [{"number": "01905 768020", "label": name}], "hours": {"text": name}}
+    line = contact_line(same)
+    assert line.count("Out of hours") == 1, line
+    other = {"name": "MASH", "phone": [{"number": "01 2", "label": "option 1"}], "hours": {"text": "9-5"}}
+    assert contact_line(other) == "MASH tel 01 2 (option 1) hours: 9-5"

@@ -14,6 +14,7 @@ from thresholdkit import __version__
 from thresholdkit.areas.registry import Area
 from thresholdkit.model.errors import NotPublishedError, UsageError
 from thresholdkit.model.objects import DISCLAIMER, DOMAINS, LEVEL_COLOURS, Indicator, source_text
+from thresholdkit.render.views import repeats_name
 from thresholdkit.rules.filters import filter_indicators
 
 
@@ -22,10 +23,6 @@ def generated_on() -> str:
     from thresholdkit.areas.registry import today
 
     return today().isoformat()
-
-
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def contact_view(c: Mapping[str, Any]) -> dict[str, Any]:
@@ -40,14 +37,14 @@ def contact_view(c: Mapping[str, Any]) -> dict[str, Any]:
         "district": c.get("district"),
         "role": c["role"].replace("_", " "),
         "phones": [
-            p["number"] + (f" ({p['label']})" if p.get("label") and not _same(p["label"], c["name"]) else "")
+            p["number"] + (f" ({p['label']})" if p.get("label") and not repeats_name(p["label"], c["name"]) else "")
             for p in c.get("phone", [])
         ],
         "options": [f"Option {o['option']}: {o['text']}" for o in c.get("options", [])],
         "email": c.get("email", []),
         "url": c.get("url", []),
         "hours": hours,
-        "hours_aside": hours if hours and not _same(hours, c["name"]) else None,
+        "hours_aside": hours if hours and not repeats_name(hours, c["name"]) else None,
     }
 
 

@@ -38,13 +38,24 @@ def consent_rule_lines(r: dict[str, Any]) -> list[str]:
     return [f"[{r['decision'].replace('_', ' ')}] {r['text']}  [{source_text(r['source'])}]", *exception_lines(r)]
 
 
+def repeats_name(text: str, name: str) -> bool:
+    """Whether a number's label or a contact's hours only repeat its name. Where a document names a
+    line only by the words that introduce its number (Worcestershire: "Out of hours or at
+    weekends: 01905 768020"), the data keeps those words as the name, the label and the hours, and
+    a line that prints them beside the name says them once."""
+    return " ".join(text.split()).casefold() == " ".join(name.split()).casefold()
+
+
 def contact_line(c: dict[str, Any], open_state: Any = "n/a", document_date: str | None = None) -> str:
     """One contact on one line; a direct line of a post carries thresholdkit's note that it is
     as printed on the document's date (``document_date``) and may have changed."""
     parts = [c["name"]]
     if c.get("district"):
         parts.append(f"({c['district']})")
-    phones = ", ".join(p["number"] + (f" ({p['label']})" if p.get("label") else "") for p in c.get("phone", []))
+    phones = ", ".join(
+        p["number"] + (f" ({p['label']})" if p.get("label") and not repeats_name(p["label"], c["name"]) else "")
+        for p in c.get("phone", [])
+    )
     if phones:
         parts.append(f"tel {phones}")
     if c.get("options"):
@@ -53,7 +64,7 @@ def contact_line(c: dict[str, Any], open_state: Any = "n/a", document_date: str 
         parts.append(", ".join(c["email"]))
     if c.get("url"):
         parts.append(", ".join(c["url"]))
-    if c.get("hours"):
+    if c.get("hours") and not repeats_name(c["hours"]["text"], c["name"]):
         parts.append(f"hours: {c['hours']['text']}")
     if open_state != "n/a":
         parts.append({True: "[OPEN now]", False: "[CLOSED now]", None: "[open or closed: not known]"}[open_state])
