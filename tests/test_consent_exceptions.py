@@ -120,8 +120,14 @@ def test_telford_cp_referral_rule_carries_the_four_exceptions() -> None:
     assert rule["text"].endswith(TELFORD_LEAD)
     assert rule["exceptions"]["lead"] == TELFORD_LEAD
     assert [i["text"] for i in rule["exceptions"]["items"]] == TELFORD_EXCEPTIONS
-    inform = rules["cp-referral-consent-not-required"]["inform"][0]
+    # the "inform" quote is the whole sentence with its list, under the rule that applies where
+    # informing puts no one at risk; the rule that applies whatever the risk tells no one to inform
+    inform = rule["inform"][0]
+    assert inform["text"] == "The referring practitioner, would need to inform parents or carers of the child " + (
+        "protection referral, " + TELFORD_LEAD
+    )
     assert [i["text"] for i in inform["exceptions"]["items"]] == TELFORD_EXCEPTIONS
+    assert not rules["cp-referral-consent-not-required"].get("inform")
     # no longer loose fragments under the notes
     notes = [n["text"] for n in consent.get("notes", [])]
     assert not set(TELFORD_EXCEPTIONS) & set(notes)
@@ -214,7 +220,7 @@ def test_assess_json_carries_the_exceptions_and_fits_the_schema(run: Any) -> Non
     assert rule["exceptions"]["lead"] == TELFORD_LEAD
     assert [i["text"] for i in rule["exceptions"]["items"]] == TELFORD_EXCEPTIONS
     assert all(i["source"] for i in rule["exceptions"]["items"])
-    inform = rules["cp-referral-consent-not-required"]["inform"][0]
+    inform = rule["inform"][0]
     assert [i["text"] for i in inform["exceptions"]["items"]] == TELFORD_EXCEPTIONS
     # the schema describes exceptions: an item without its source does not validate
     broken = copy.deepcopy(data)
@@ -229,8 +235,7 @@ def test_consent_command_shows_the_exceptions_after_the_rule(run: Any, fmt: str)
     # under the rule itself, and under its "Inform:" line
     rule_at = r.out.index("cp-referral-inform-parents")
     _in_order_after(r.out[rule_at:], TELFORD_LEAD, TELFORD_EXCEPTIONS)
-    other_at = r.out.index("cp-referral-consent-not-required")
-    block = r.out[other_at:]
+    block = r.out[rule_at:]
     block = block[block.index("Inform:") :]
     _in_order_after(block, TELFORD_LEAD, TELFORD_EXCEPTIONS)
     notes = r.out[r.out.index("Notes") :]
@@ -282,3 +287,77 @@ def test_site_area_page_shows_the_exceptions_under_the_rule(tmp_path: Path) -> N
     consent = page[page.index('id="consent"') :]
     _in_order_after(re.sub(r"<[^>]+>", " ", consent), TELFORD_LEAD, TELFORD_EXCEPTIONS)
     assert re.search(r"unless to do so may:\s*(<span[^>]*>[^<]*</span>\s*)?<ul[^>]*>\s*<li>", consent)
+
+
+# --- an exception inside the sentence stays with it (Herefordshire's "UNLESS ...") ---------------
+
+HEREFORDSHIRE_UNLESS = (
+    "UNLESS doing so would place the child at risk of significant harm or may lead to the loss of evidence."
+)
+_UNLESS_NEXT = re.compile(r"\s*,?\s*unless\b", re.IGNORECASE)
+
+
+def test_no_consent_text_is_cut_off_before_its_unless(seeds: Path) -> None:
+    """Every installed area: no consent text (rule, inform, record, note, exception) starts with
+    "unless", and none stops where the document goes on ", unless ...": the exception is quoted
+    with the words it qualifies, never split off into a rule or quote of its own."""
+    from thresholdkit.data.checks import normalise
+
+    problems = []
+    for area in _areas():
+        path = seeds / area.document["source_file"]
+        if not path.is_file():
+            continue
+        source = normalise(path.read_text(encoding="utf-8"))
+        for where, _owner, text in _quotes_with_owner(area.consent_rules()):
+            flat = normalise(text)
+            if re.match(r"unless\b", flat, re.IGNORECASE):
+                problems.append(f"{area.id} {where}: starts with 'unless': {text[:60]!r}")
+            at = source.find(flat)
+            while at >= 0:
+                if _UNLESS_NEXT.match(source, at + len(flat)):
+                    problems.append(f"{area.id} {where}: stops before {source[at + len(flat) : at + len(flat) + 40]!r}")
+                    break
+                at = source.find(flat, at + 1)
+    assert not problems, "\n  ".join(["consent wording cut off from its 'unless':", *problems])
+
+
+def test_herefordshire_referral_rule_keeps_its_unless() -> None:
+    rules = {r["id"]: r for r in Registry.load().area("herefordshire").consent_rules()["rules"]}
+    whole = rules["significant-harm-referral-no-consent-needed"]
+    assert whole["text"].startswith("If a practitioner believes a child is at risk of significant harm")
+    assert _flat(whole["text"]).endswith(HEREFORDSHIRE_UNLESS)
+    assert not whole.get("inform"), "the rule applies whatever the risk: it tells no one to inform"
+    inform = rules["inform-parent-of-referral"]
+    assert inform["when"]["risk_if_sought"] is False
+    assert _flat(inform["inform"][0]["text"]).endswith(HEREFORDSHIRE_UNLESS)
+    assert _flat(rules["do-not-inform-if-risk"]["text"]).endswith(HEREFORDSHIRE_UNLESS)
+    assert not any(_flat(r["text"]).upper().startswith("UNLESS") for r in rules.values())
+
+
+@pytest.mark.parametrize("state", ["refused", "not-sought", "given"])
+def test_risk_case_never_tells_the_user_to_inform(run: Any, state: str) -> None:
+    """Level 4 referral where informing the family would put the child at risk: no area's output
+    has an unqualified "Inform:"; each inform quote shown carries the exception that applies."""
+    for area in _areas():
+        r = run("consent", area.id, "-l", "4", "--purpose", "referral", "--consent", state, "--risk", "-f", "json")
+        assert r.code == 0, r.err
+        for rule in json.loads(r.out)["rules"]:
+            for q in rule["inform"]:
+                assert "unless" in q["text"].lower() or q.get("exceptions"), (area.id, state, rule["id"], q["text"])
+
+
+def test_herefordshire_tester_command(run: Any) -> None:
+    """thresholdkit consent herefordshire -l 4 --purpose referral --consent refused --risk"""
+    r = run("consent", "herefordshire", "-l", "4", "--purpose", "referral", "--consent", "refused", "--risk")
+    assert r.code == 0, r.err
+    assert "Inform:" not in r.out
+    assert "do-not-inform-if-risk" in r.out
+    for line in _flat(r.out).split("Rule ")[1:]:
+        if "good practice to inform" in line:
+            assert HEREFORDSHIRE_UNLESS in line, line[:200]
+    # where informing is safe, the Inform line is there, whole with its UNLESS
+    r = run("consent", "herefordshire", "-l", "4", "--purpose", "referral", "--consent", "refused", "--no-risk")
+    inform = [line for line in r.out.splitlines() if line.startswith("Inform:")]
+    assert inform, r.out
+    assert HEREFORDSHIRE_UNLESS in _flat(r.out[r.out.index(inform[0]) :])

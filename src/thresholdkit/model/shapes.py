@@ -569,14 +569,18 @@ class ConsentRules(TypedDict):
 class ConsentAdvice(TypedDict):
     """Which consent rules apply to a situation (:func:`thresholdkit.rules.consent.evaluate`):
     the situation (``level``, ``purpose``, ``consent``, ``risk_if_sought``; None where not
-    stated), the ``decision`` of the most specific rule (None when no rule covers it), the
-    ``rules`` that apply, most specific first, and the section's ``notes``."""
+    stated), the ``decision`` of the most specific rules (None when no rule covers it, or when
+    the document does not settle it), ``decision_from``, the ids of the rules it comes from,
+    ``decision_note``, thresholdkit's plain statement of why there is no decision (None when
+    there is one), the ``rules`` that apply, most specific first, and the section's ``notes``."""
 
     level: int | None
     purpose: Purpose | None
     consent: ConsentState | None
     risk_if_sought: bool | None
     decision: Decision | None
+    decision_from: list[str]
+    decision_note: str | None
     rules: list[ConsentRule]
     notes: list[ConsentQuote]
 

@@ -233,7 +233,8 @@ def consent_doc(area_name: str, result: dict[str, Any]) -> Doc:
     )
     doc = Doc(f"{area_name}: consent ({situation})")
     decision = result["decision"]
-    doc.add("Decision", [decision.replace("_", " ") if decision else "No rule in the document covers this situation."])
+    undecided = result.get("decision_note") or "No rule in the document covers this situation."
+    doc.add("Decision", [decision.replace("_", " ") if decision else undecided])
     for r in result["rules"]:
         lines = consent_rule_lines(r)
         lines += consent_quote_lines(r.get("inform", []), "Inform: ")
