@@ -244,6 +244,7 @@ class AreaConcepts:
     table shared by the areas compared together)."""
 
     __slots__ = (
+        "_candidates",
         "_filled",
         "_missing",
         "_shared",
@@ -276,6 +277,7 @@ class AreaConcepts:
         for r, n in enumerate(order):
             self.rank[n] = r
         self._shared: dict[frozenset[str], list[tuple[int, int]]] = {}
+        self._candidates: dict[frozenset[str], list[tuple[int, int]]] = {}
         # filled in by compared(), position by position: one nearest() call needs only a few
         self.signatures: list[frozenset[str]] = [frozenset()] * len(items)
         self.word_counts = [0] * len(items)
@@ -289,8 +291,25 @@ class AreaConcepts:
         same set)."""
         found = self._shared.get(concepts)
         if found is None:
-            counted = Counter(chain.from_iterable(self.by_concept.get(c, ()) for c in concepts))
-            found = self._shared[concepts] = list(counted.items())
+            if len(concepts) == 1:  # most indicators carry one concept: each shares it once
+                (concept,) = concepts
+                found = [(n, 1) for n in self.by_concept.get(concept, ())]
+            else:
+                found = list(Counter(chain.from_iterable(self.by_concept.get(c, ()) for c in concepts)).items())
+            self._shared[concepts] = found
+        return found
+
+    def candidates(self, concepts: frozenset[str]) -> list[tuple[int, int]]:
+        """:meth:`shared_counts` in rank order (the first of equal scores is the one listed
+        first), each with its signature and words in place (:meth:`compared`); remembered per
+        set of concepts."""
+        found = self._candidates.get(concepts)
+        if found is None:
+            shared = self.shared_counts(concepts)
+            if self._missing:
+                self.compared(n for n, _ in shared)
+            rank = self.rank
+            found = self._candidates[concepts] = sorted(shared, key=lambda nk: rank[nk[0]])
         return found
 
     def sharing(self, concepts: frozenset[str]) -> list[int]:
@@ -312,6 +331,33 @@ class AreaConcepts:
                 self.words_as_bits[n] = word_bits(words, self.vocabulary)
                 filled[n] = True
                 self._missing -= 1
+
+
+def _scores(
+    derived: AreaConcepts,
+    candidates: list[tuple[int, int]],
+    n_mine: int,
+    my_sig: frozenset[str],
+    n_my_words: int,
+    my_bits: int,
+) -> list[float]:
+    """Each candidate's score against an indicator of ``n_mine`` concepts: the Jaccard of the
+    concepts, plus 0.5 for the same condition signature, plus half the Jaccard of the words,
+    summed in that order (the same floats as the plain comparison). |A u B| is taken as
+    |A| + |B| - |A n B|, with |A n B| counted (the words' on bits): the same integers as the
+    sets' own sizes, so the same floats."""
+    n_theirs, signatures, n_words, bits = (
+        derived.concept_counts,
+        derived.signatures,
+        derived.word_counts,
+        derived.words_as_bits,
+    )
+    return [
+        k / (n_mine + n_theirs[n] - k)
+        + (0.5 if my_sig and my_sig == signatures[n] else 0.0)
+        + 0.5 * ((common := (my_bits & bits[n]).bit_count()) / ((n_my_words + n_words[n] - common) or 1))
+        for n, k in candidates
+    ]
 
 
 def word_bits(words: Iterable[str], vocabulary: dict[str, int]) -> int:
@@ -344,6 +390,14 @@ class Neighbours:
         derived = None if items is None else AreaConcepts(area, items, self.vocabulary)
         self._by_area[area.id] = (area, derived)
         return derived
+
+    def derive_all(self) -> None:
+        """Derive every area now, each indicator's signature and words included (as
+        :meth:`of` and :meth:`best` would on first use)."""
+        for a in self.areas:
+            derived = self.of(a)
+            if derived is not None:
+                derived.compared(range(len(derived.items)))
 
     def nearest(self, ref: str, per_area: int = 3) -> dict[str, Any]:
         """As :func:`nearest`, over this object's areas."""
@@ -400,8 +454,7 @@ class Neighbours:
         signature, plus half the Jaccard of the words; on a tie the higher level comes first,
         then the id, then document order."""
         my_concepts, my_sig, my_words = frozenset(me.concepts), _signature(me), _words(me.text)
-        n_mine, n_my_words = len(my_concepts), len(my_words)
-        my_bits = word_bits(my_words, self.vocabulary)
+        n_my_words, my_bits = len(my_words), word_bits(my_words, self.vocabulary)
         out: list[tuple[Area, AreaConcepts | None, list[tuple[float, int]]]] = []
         for a in self.areas:
             if a.id == source.id:
@@ -410,28 +463,38 @@ class Neighbours:
             if derived is None:
                 out.append((a, None, []))
                 continue
-            candidates = derived.shared_counts(my_concepts)
-            derived.compared(n for n, _ in candidates)
-            n_theirs, rank, signatures = derived.concept_counts, derived.rank, derived.signatures
-            n_their_words, bits = derived.word_counts, derived.words_as_bits
-            # only an indicator sharing a concept can score. The sums are the ones always made,
-            # in the same order, with |A u B| taken as |A| + |B| - |A n B| and |A n B| counted
-            # (the same integers, so the same floats): concepts + signature + 0.5 * words
-            scored = [
-                (
-                    -(
-                        shared / (n_mine + n_theirs[n] - shared)
-                        + (0.5 if my_sig and my_sig == signatures[n] else 0.0)
-                        + 0.5 * (common / ((n_my_words + n_their_words[n] - common) or 1))
-                    ),
-                    rank[n],
-                    n,
-                )
-                for n, shared in candidates
-                for common in ((my_bits & bits[n]).bit_count(),)
-            ]
-            scored.sort()
-            out.append((a, derived, [(-neg, n) for neg, _, n in scored[:limit]]))
+            # only an indicator sharing a concept can score; the best first, then by rank
+            candidates = derived.candidates(my_concepts)
+            scores = _scores(derived, candidates, len(my_concepts), my_sig, n_my_words, my_bits)
+            rank = derived.rank
+            scored = sorted(zip(scores, candidates, strict=True), key=lambda sc: (-sc[0], rank[sc[1][0]]))
+            out.append((a, derived, [(score, n) for score, (n, _) in scored[:limit]]))
+        return out
+
+    def best(self, area: Area, positions: Iterable[int]) -> dict[int, list[tuple[Area, AreaConcepts, int]]]:
+        """For each indicator of ``area`` at ``positions``: the best match in every other area
+        that has one, as (that area, its derived indicators, the match's position): what
+        ``ranked(indicator, area, 1)`` gives, for many indicators at once (each other area's
+        candidates are made once per set of concepts, not once per indicator)."""
+        wanted = list(positions)
+        out: dict[int, list[tuple[Area, AreaConcepts, int]]] = {n: [] for n in wanted}
+        source = self.of(area)
+        if source is None:
+            return out
+        source.compared(wanted)
+        mine = [
+            (n, source.concepts[n], source.signatures[n], source.word_counts[n], source.words_as_bits[n])
+            for n in wanted
+        ]
+        for other in self.areas:
+            derived = None if other.id == area.id else self.of(other)
+            if derived is None:
+                continue
+            for n, concepts, sig, n_words, bits in mine:
+                candidates = derived.candidates(concepts)
+                scores = _scores(derived, candidates, len(concepts), sig, n_words, bits)
+                if scores:  # the first of ranked(..., 1): the best score, the first in rank order
+                    out[n].append((other, derived, candidates[scores.index(max(scores))][0]))
         return out
 
 
