@@ -440,3 +440,23 @@ def test_every_link_in_the_site_lands(site):
                 assert fragment in pages[page_path].ids, (path, href)
                 checked += 1
     assert checked > 100
+
+
+def test_every_page_of_a_stale_area_shows_its_review_warning(site):
+    """The checklist produces an assessment, yet only the area's guidance page said the document
+    was past its review date. Every installed area whose document is stale says so on both."""
+    stale = [a for a in (REG.area(i) for i in REG.area_ids()) if a.review_warning()]
+    assert stale or not {"herefordshire", "worcestershire"} & set(REG.area_ids())  # both past review
+    for area in stale:
+        for page in ("index.html", "checklist.html"):
+            html = (site / area.id / page).read_text(encoding="utf-8")
+            assert "Review status:" in html and area.review_warning()[:40] in html, (area.id, page)
+
+
+def test_a_contact_named_by_its_hours_says_them_once_in_the_route(site):
+    """Worcestershire's out-of-hours line is named by the words that introduce its number; the
+    site's route printed them again in brackets."""
+    for area_id in REG.area_ids():
+        for page in ("index.html", "checklist.html"):
+            html = (site / area_id / page).read_text(encoding="utf-8")
+            assert "Out of hours or at weekends: 01905 768020 (Out of hours" not in html, (area_id, page)
