@@ -233,7 +233,9 @@ def consent_doc(area_name: str, result: dict[str, Any]) -> Doc:
     )
     doc = Doc(f"{area_name}: consent ({situation})")
     decision = result["decision"]
-    undecided = result.get("decision_note") or "No rule in the document covers this situation."
+    from thresholdkit.rules.consent import NO_RULE
+
+    undecided = result.get("decision_note") or NO_RULE
     doc.add("Decision", [decision.replace("_", " ") if decision else undecided])
     for r in result["rules"]:
         lines = consent_rule_lines(r)

@@ -92,10 +92,10 @@ def _decide(tier: list[ConsentRule], consent: str | None) -> tuple[Decision | No
         return (
             None,
             [],
-            (
-                f"The document does not settle this situation: its most specific rules here say {said}, "
-                f"which does not fit consent {state}, and none of them speaks to consent {state}. "
-                "thresholdkit does not choose a decision for it; read the rules below and use professional judgement."
+            _unsettled(
+                f"its most specific rules here say {said}, which does not fit consent {state}, and none of them "
+                f"speaks to consent {state}",
+                "a decision for it",
             ),
         )
     first = min(_PRECEDENCE[r["decision"]] for r in able)
@@ -109,23 +109,22 @@ def _decide(tier: list[ConsentRule], consent: str | None) -> tuple[Decision | No
             return (
                 None,
                 [],
-                (
-                    "The document does not settle this situation: its most specific rules here say only what to do "
-                    f"alongside: {said}; none of them says whether to seek consent or to go ahead. "
-                    "thresholdkit does not choose a decision for it; read the rules below and use professional "
-                    "judgement."
+                _unsettled(
+                    f"its most specific rules here say only what to do alongside: {said}; none of them says whether "
+                    "to seek consent or to go ahead",
+                    "a decision for it",
                 ),
             )
-        return (
-            None,
-            [],
-            (
-                "The document does not settle this situation: its most specific rules here say different things: "
-                f"{said}. thresholdkit does not choose between them; read the rules below and use professional "
-                "judgement."
-            ),
-        )
+        return None, [], _unsettled(f"its most specific rules here say different things: {said}", "between them")
     return decisions[0], [r["id"] for r in leading], None
+
+
+def _unsettled(why: str, choice: str) -> str:
+    """The decision note where the document does not settle the situation (thresholdkit's words)."""
+    return (
+        f"The document does not settle this situation: {why}. thresholdkit does not choose {choice}; "
+        "read the rules below and use professional judgement."
+    )
 
 
 def _choice(kind: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
