@@ -141,6 +141,7 @@ def _then(emergency: Any) -> str:
     lines = list(emergency.get("route", [])[1:])
     if not lines:
         return "then the area's referral line"
-    if lines[0].startswith("Then, "):  # a route for a moment: 'Then, at ... call:', numbered lines
-        return f"then, {lines[0][len('Then, ') :]} " + "; ".join(lines[1:])
+    if emergency.get("at"):  # a route for a moment: its heading ('Then, at ... call:'), numbered lines
+        heading, *rest = lines
+        return f"{heading[:1].lower()}{heading[1:]} " + "; ".join(rest)
     return "then " + "; ".join(lines)
