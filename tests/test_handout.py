@@ -234,3 +234,34 @@ def test_handout_prints_to_a4_pdf_in_a_real_browser(run, tmp_path):
     for w, h in boxes:
         assert abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2, (w, h)  # A4 in points
     assert len(boxes) >= 3  # a real multi-page handout
+
+
+def _whom_to_call(area_id: str) -> tuple[str, str]:
+    """The "Whom to call" part of the area's level-4 handout: (HTML text, Markdown)."""
+    page = htmllib.unescape(handout.render_html(handout.area_model(REG.area(area_id), [4])))
+    html_part = page[page.index('id="whom"') : page.index('id="continuum"')]
+    md = handout.render_markdown(handout.area_model(REG.area(area_id), [4]))
+    return html_part, md[md.index("## Whom to call") : md.index("\n---\n")]
+
+
+@pytest.mark.parametrize("area_id", AREAS)
+def test_whom_to_call_claims_no_hours_and_says_when_there_is_no_out_of_hours_line(area_id):
+    """Red team (clock, 1): the handout filed a line under "In hours" though no document calls it
+    that (Gloucestershire prints "At any time" for its MASH), listed a named post with no number
+    (Worcestershire's MASH Manager), and said nothing where a document prints no out-of-hours line.
+    The grouping is by role ("Referral line", "Out of hours"), hours only as printed; only the
+    lines `contacts --at` chooses between are listed; no out-of-hours line is said plainly."""
+    from conftest import phone_lines
+
+    from thresholdkit.rules.hours import NO_OUT_OF_HOURS
+
+    area = REG.area(area_id)
+    html_part, md = _whom_to_call(area_id)
+    for text in (html_part, md):
+        assert "In hours" not in text
+        assert (NO_OUT_OF_HOURS in text) == (not phone_lines(area, ("out_of_hours",)))
+    listed = phone_lines(area, ("front_door", "mash", "out_of_hours"))
+    for c in area.contacts():
+        if c["role"] in ("front_door", "mash", "out_of_hours"):
+            shown = f"- {c['name']}:" in md.replace("\\", "")
+            assert shown == (c["id"] in listed), c["id"]

@@ -16,6 +16,7 @@ from thresholdkit.model.errors import NotPublishedError, UsageError
 from thresholdkit.model.objects import DISCLAIMER, DOMAINS, LEVEL_COLOURS, Indicator, source_text
 from thresholdkit.render.views import repeats_name
 from thresholdkit.rules.filters import filter_indicators
+from thresholdkit.rules.hours import NO_OUT_OF_HOURS
 
 
 def generated_on() -> str:
@@ -161,8 +162,12 @@ def area_model(
     contacts = area.contacts()
     by_id = {c["id"]: c for c in contacts}
     em = area.pathway()["emergency"]
-    in_hours = [contact_view(c) for c in contacts if c["role"] in ("front_door", "mash")]
-    out_hours = [contact_view(c) for c in contacts if c["role"] == "out_of_hours"]
+    # The lines to call, as ``contacts --at`` offers them: a number to ring, not a named post's
+    # direct line. "Referral line" and "Out of hours" are the data's roles (thresholdkit's
+    # grouping), not hours: a referral line's hours are shown only as printed.
+    lines = [c for c in contacts if c.get("phone") and c.get("kind") != "direct_line_of_post"]
+    in_hours = [contact_view(c) for c in lines if c["role"] in ("front_door", "mash")]
+    out_hours = [contact_view(c) for c in lines if c["role"] == "out_of_hours"]
     referral = [contact_view(by_id[c]) for c in em["referral"]]
     level_models = []
     from thresholdkit.rules.consent import evaluate
@@ -265,6 +270,7 @@ def area_model(
         },
         "in_hours": in_hours,
         "out_of_hours": out_hours,
+        "no_out_of_hours": None if out_hours else NO_OUT_OF_HOURS,
         "disclaimer": DISCLAIMER,
         "generated": generated,
         "versions": {"thresholdkit": __version__, "plugin": area.record.version or "unknown"},
@@ -495,7 +501,7 @@ def render_markdown(model: dict[str, Any]) -> str:
                 ]
             out.append("")
     out += ["## Whom to call", ""]
-    for title, items in (("In hours", model["in_hours"]), ("Out of hours", model["out_of_hours"])):
+    for title, items in (("Referral lines", model["in_hours"]), ("Out of hours", model["out_of_hours"])):
         if items:
             out += [f"**{title}:**", ""]
             out += [
@@ -504,6 +510,8 @@ def render_markdown(model: dict[str, Any]) -> str:
                 for c in items
             ]
             out.append("")
+    if model["no_out_of_hours"]:
+        out += [e(model["no_out_of_hours"]), ""]
     out += ["---", "", f"*{e(model['disclaimer'])}*", ""]
     out.append(
         f"Generated {model['generated']} by thresholdkit {model['versions']['thresholdkit']}, "

@@ -47,6 +47,8 @@ BANK_HOLIDAY_READING = (
     "a bank holiday may close a daytime line but does not open it outside its hours, and does not close an "
     "out-of-hours line inside its printed hours"
 )
+#: Said wherever the lines to call are listed for a document that prints no out-of-hours line.
+NO_OUT_OF_HOURS = "The document prints no separate out-of-hours line; this is the only referral line it gives."
 NATIONAL_999 = "999 is the national emergency number, always open (not set by the document)"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True))
@@ -253,7 +255,7 @@ def status_at(contacts: Sequence[ContactData], when: _dt.datetime) -> OpeningAdv
         reasons += [states[c["id"]][1] for c in out_hours if states[c["id"]][0] is None]
     elif not out_hours:
         call = [c["id"] for c in lines]
-        reasons.append("The document prints no separate out-of-hours line; this is the only referral line it gives.")
+        reasons.append(NO_OUT_OF_HOURS)
     elif holiday is not None:
         call = [c["id"] for c in in_hours + out_hours]
         reasons.append(
