@@ -96,3 +96,106 @@ def test_unprinted_days_give_both_lines():
     assert any("not the days" in r for r in tuesday["reasons"])
     night = status_at(contacts, dt.datetime(2026, 11, 24, 22, 0))
     assert night["open"] == {"fd": False, "edt": True} and night["call"] == ["edt"]
+
+
+# --- red team (clock): the reasons reach every format, and say whose reading they are -----------
+
+_MOMENTS = ("2026-12-05 11:00", "2026-12-04 16:45", "2026-12-07 10:00", "2026-12-25 14:00", "2026-12-08 23:30")
+
+
+def _usable():
+    from conftest import usable_areas
+
+    from thresholdkit.areas.registry import Registry
+
+    return usable_areas(Registry.load())
+
+
+def test_contacts_csv_carries_each_lines_reason(run):
+    """Red team (clock, 3): `contacts --at -f csv` dropped every reason, so thresholdkit's own
+    reading of 'office hours' and the bank-holiday silence reached a spreadsheet as a bare
+    open/closed/unknown."""
+    import csv
+    import io
+
+    for area in _usable():
+        for at in _MOMENTS:
+            data = json.loads(run("contacts", area.id, "--at", at, "-f", "json").out)
+            rows = list(csv.DictReader(io.StringIO(run("contacts", area.id, "--at", at, "-f", "csv").out)))
+            assert [r["open_reason"] for r in rows] == [data["advice"]["why"][c["id"]] for c in data["contacts"]]
+
+
+def test_compare_contacts_at_says_the_time_the_order_and_why(run):
+    """Red team (clock, 2): `compare contacts --at/--now` gave a bare open/closed/unknown per line:
+    no time used, no order to try, no reason, nothing saying a decision rested on thresholdkit's
+    own reading (Herefordshire's MASH 'closed' on a Saturday) or that a bank holiday is one on which
+    the documents are silent. Each area's 'Call now' now leads the table and the Markdown, exactly
+    as `contacts AREA --at` gives it, and the CSV has each line's reason."""
+    import csv
+    import io
+
+    areas = _usable()
+    for at in _MOMENTS:
+        for fmt in ("table", "markdown"):
+            out = run("compare", "contacts", "--at", at, "-f", fmt).out
+            for area in areas:
+                alone = run("contacts", area.id, "--at", at, "-f", fmt).out
+                block = alone[: alone.index("\n\n") + 1]  # 'Call now, at ...', the lines, the reasons
+                assert block.startswith(("Call now, at ", "**Call now, at ")) and block in out, (area.id, at, fmt)
+        data = json.loads(run("compare", "contacts", "--at", at, "-f", "json").out)
+        rows = list(csv.DictReader(io.StringIO(run("compare", "contacts", "--at", at, "-f", "csv").out)))
+        assert [r["open_reason"] for r in rows] == [c.get("open_reason", "") for c in data]
+
+
+def test_compare_contacts_now_uses_one_moment_for_every_area(run):
+    heads = [line for line in run("compare", "contacts", "--now").out.splitlines() if line.startswith("Call now, at ")]
+    assert len(heads) == len(_usable()) and len({h.split(" (")[0] for h in heads}) == 1
+
+
+def test_a_line_read_as_open_when_another_is_closed_says_why_and_whose_reading_that_is():
+    """Red team (clock, 5): Worcestershire at Friday 16:45 gave only "Out of hours or at weekends
+    is open when Family Front Door is closed": circular, without the fact that decides it (the
+    Front Door closes at 4.30pm on Fridays, as printed), and with thresholdkit's reading of the
+    out-of-hours line presented as the document's."""
+    import datetime as dt
+
+    from thresholdkit.rules.hours import is_open, uk_zone
+
+    checked = 0
+    for area in _usable():
+        contacts = area.contacts()
+        by_id = {c["id"]: c for c in contacts}
+        for c in contacts:
+            other_id = (c.get("hours") or {}).get("complement_of")
+            if not other_id:
+                continue
+            for at in _MOMENTS:
+                when = dt.datetime.fromisoformat(at).replace(tzinfo=uk_zone())
+                state, why = is_open(c, by_id, when)
+                other_state, other_why = is_open(by_id[other_id], by_id, when)
+                if other_state is None:
+                    continue
+                checked += 1
+                assert state is (not other_state)
+                assert other_why in why, (c["id"], at, why)
+                assert f"thresholdkit reads '{c['hours']['text']}' as open whenever" in why
+    assert checked or not any((c.get("hours") or {}).get("complement_of") for a in _usable() for c in a.contacts())
+
+
+def test_no_reason_claims_print_the_document_does_not_have():
+    """Red team (clock, 6): "open on bank holidays, as printed" for a line whose document prints
+    "365 days a year" and never "bank holidays"; "takes calls during office hours", thresholdkit's
+    wording given as the document's. A reason quotes the printed hours it rests on."""
+    import datetime as dt
+
+    from thresholdkit.rules.hours import is_open, uk_zone
+
+    when = dt.datetime(2026, 12, 25, 14, 0, tzinfo=uk_zone())
+    for area in _usable():
+        contacts = area.contacts()
+        by_id = {c["id"]: c for c in contacts}
+        for c in contacts:
+            _, why = is_open(c, by_id, when)
+            assert "as printed" not in why and "takes calls" not in why, why
+            if (c.get("hours") or {}).get("bank_holidays") in ("open", "closed"):
+                assert f"'{c['hours']['text']}'" in why

@@ -222,3 +222,27 @@ def test_csv_output_gives_the_route_and_the_disclaimer_on_stderr(run, area_id):
     assert note.startswith("Note: thresholdkit supports, and never replaces, professional judgement")
     below = run("assess", area_id, "-l", "1", "-f", "csv")
     assert below.err.splitlines() == [note]
+
+
+@pytest.mark.parametrize("area_id", AREAS)
+def test_a_saved_csv_keeps_the_route_999_first(run, area_id):
+    """Red team (clock, 4): `assess -f csv` at level 4 printed 999 and the line to call on stderr
+    only, so a CSV saved with `> file` held no emergency route. Every row of a top-level result
+    carries it in its `emergency` cell, 999 first, then the line(s) to call; below the top level
+    the cell is empty. With --at, stderr also gives why those lines."""
+    import csv
+    import io
+
+    for extra in ([], ["--at", "2026-12-05 23:00"]):
+        r = run("assess", area_id, "-l", "4", "-f", "csv", *extra)
+        assert r.code == 0, r.err
+        rows = list(csv.DictReader(io.StringIO(r.out)))
+        route = json.loads(run("assess", area_id, "-l", "4", "-f", "json", *extra).out)["emergency"]
+        for row in rows:
+            cell = row["emergency"]
+            assert cell.startswith("if a child is in immediate danger call 999; then"), cell
+            first = route["route"][1] if not extra else route["route"][2]  # with --at: after the 'Then, at' heading
+            assert first.split(": ", 1)[-1].split(";")[0] in cell
+        assert ("Why: " in r.err) == bool(extra)
+    below = run("assess", area_id, "-l", "1", "-f", "csv")
+    assert [row["emergency"] for row in csv.DictReader(io.StringIO(below.out))] == [""]

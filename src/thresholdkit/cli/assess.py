@@ -74,9 +74,12 @@ def assess(
             # the route after 999 leads with the line(s) to call at that time, as 'Call now' orders them
             result.emergency = emergency_route(a, result.call_now)
     data = result.to_dict()
-    if fmt not in ("json", "yaml", "table", "markdown"):  # CSV: one row per indicator, the rest on stderr
-        if result.emergency:
-            click.echo(f"EMERGENCY: if a child is in immediate danger call 999; {_then(result.emergency)}", err=True)
+    route = f"if a child is in immediate danger call 999; {_then(result.emergency)}" if result.emergency else ""
+    if fmt not in ("json", "yaml", "table", "markdown"):  # CSV: one row per indicator, the rest on stderr too
+        if route:
+            click.echo(f"EMERGENCY: {route}", err=True)
+            if result.call_now is not None:
+                click.echo(f"Why: {'; '.join(result.call_now['reasons'])}", err=True)
         click.echo(f"Note: {data['disclaimer']}", err=True)
     rows = [
         {
@@ -88,14 +91,26 @@ def assess(
             "domain": i.domain_label,
             "text": i.text,
             "source": source_text(i.source),
+            "emergency": route,
         }
         for i in result.indicators
-    ] or [{"area": result.area, "level": result.level, "level_name": result.level_name}]
+    ] or [{"area": result.area, "level": result.level, "level_name": result.level_name, "emergency": route}]
     show(
         Result(
             data=data,
             rows=rows,
-            columns=["area", "level", "level_name", "indicator", "indicator_level", "domain", "text", "source"],
+            # a saved CSV keeps the emergency route (999 first) in every row of a top-level result
+            columns=[
+                "area",
+                "level",
+                "level_name",
+                "indicator",
+                "indicator_level",
+                "domain",
+                "text",
+                "source",
+                "emergency",
+            ],
             doc=lambda: assessment_doc(data),
         ),
         fmt,

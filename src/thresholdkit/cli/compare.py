@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from thresholdkit.cli.common import areas_option, complete_concept, complete_role, format_option, registry, show
+from thresholdkit.model.environment import stdout
 from thresholdkit.render.output import Result
 
 
@@ -121,12 +122,22 @@ def pathway_cmd(level: int, areas: str | None, fmt: str) -> None:
 @format_option
 def contacts_cmd(role: str | None, at: str | None, now: bool, areas: str | None, fmt: str) -> None:
     """Contacts of every area, optionally by role and open state at a moment."""
-    from thresholdkit.rules.compare import compare_contacts
+    from thresholdkit.rules.compare import compare_contacts_advice
     from thresholdkit.rules.contacts import contact_rows
 
-    data = compare_contacts(_areas(areas), role, at, now)
+    chosen = _areas(areas)
+    data, advice = compare_contacts_advice(chosen, role, at, now)
     rows = [{"area": c["area"], **contact_rows([c])[0]} for c in data]
-    cols = ["area", "name", "role", *(["open"] if (at or now) else []), "phone", "hours"]
+    timed = at is not None or now
+    cols = ["area", "name", "role", *(["open"] if timed else []), "phone", "hours"]
+    if timed and fmt == "csv":
+        cols.append("open_reason")
+    if advice and fmt in ("table", "markdown"):  # each area's 'Call now': the time used, the order, and why
+        from thresholdkit.render.output import advice_block
+
+        for a in chosen:
+            head = f"## {a.name}" if fmt == "markdown" else f"{a.name}:"
+            stdout().write(f"{head}\n{advice_block(advice[a.id], markdown=fmt == 'markdown')}\n")
     show(Result(data=data, rows=rows, columns=cols), fmt)
 
 

@@ -148,7 +148,7 @@ def pathway(area: str, level: int | None, fmt: str) -> None:
     help="Only contacts with this role (front_door, mash, out_of_hours, early_help, police, helpline ...).",
 )
 @click.option("--at", "at", metavar="'YYYY-MM-DD HH:MM'", help="Say which line to call at this moment.")
-@click.option("--now", is_flag=True, help="Say which line to call now (this machine's local time).")
+@click.option("--now", is_flag=True, help="Say which line to call now (UK time, whatever this machine's zone).")
 @format_option
 def contacts(area: str, role: str | None, at: str | None, now: bool, fmt: str) -> None:
     """Whom to call, with hours; with --at or --now, which line to call then (UK time).
@@ -165,6 +165,8 @@ def contacts(area: str, role: str | None, at: str | None, now: bool, fmt: str) -
     rows = contact_rows(result["contacts"])
     adv = result["advice"]
     columns = ["id", "name", "role", *(["open", "call_order"] if adv is not None else []), "phone", "email", "hours"]
+    if adv is not None and fmt == "csv":  # the table and Markdown give the reasons in the advice above it
+        columns.append("open_reason")
     if adv is None:
         _mark_direct_lines(rows, result["contacts"], a.document.get("date"))
         show(Result(data=result["contacts"], rows=rows, columns=columns), fmt)

@@ -14,7 +14,7 @@ from thresholdkit.model.errors import NotPublishedError, UsageError, did_you_mea
 from thresholdkit.model.objects import Indicator
 
 if TYPE_CHECKING:
-    from thresholdkit.model.objects import Condition
+    from thresholdkit.model.objects import Condition, OpeningAdvice
 
 NOT_PUBLISHED = "not published in this document"
 
@@ -523,11 +523,28 @@ def compare_pathway(areas: list[Area], level: int) -> list[dict[str, Any]]:
 
 
 def compare_contacts(areas: list[Area], role: str | None, at: str | None, now: bool) -> list[dict[str, Any]]:
+    """Every area's contacts (of ``role``), each with its area; with ``at`` or ``now`` each marked
+    open, closed or unknown then, with why (``open_reason``)."""
+    return compare_contacts_advice(areas, role, at, now)[0]
+
+
+def compare_contacts_advice(
+    areas: list[Area], role: str | None, at: str | None, now: bool
+) -> tuple[list[dict[str, Any]], dict[str, OpeningAdvice]]:
+    """:func:`compare_contacts` and, with ``at`` or ``now``, each area's 'Call now' advice by area
+    id (one moment for every area: ``now`` is read once)."""
     from thresholdkit.rules.contacts import select
 
+    if now and at is None:
+        from thresholdkit.rules.hours import uk_now
+
+        at, now = uk_now().isoformat(timespec="seconds"), False
     rows = []
+    advice: dict[str, OpeningAdvice] = {}
     for a in areas:
         result = select(a.contacts(), role=role, at=at, now=now)
+        if result["advice"] is not None:
+            advice[a.id] = result["advice"]
         for c in result["contacts"]:
             rows.append({"area": a.id, **c})
         if role and not result["contacts"]:  # say so, rather than leave the area out
@@ -543,7 +560,7 @@ def compare_contacts(areas: list[Area], role: str | None, at: str | None, now: b
                     **({"open": None, "call": False} if at is not None or now else {}),
                 }
             )
-    return rows
+    return rows, advice
 
 
 def matrix(areas: list[Area]) -> dict[str, Any]:

@@ -87,7 +87,10 @@ def contact_rows(contacts: Sequence[ContactStatus] | Sequence[dict[str, Any]]) -
             "hours": (c.get("hours") or {}).get("text", ""),
         }
         if "open" in c:
-            row["open"] = {True: "open", False: "closed", None: "unknown"}[c["open"]]
+            row["open"] = (
+                "" if c.get("printed") is False else {True: "open", False: "closed", None: "unknown"}[c["open"]]
+            )
+            row["open_reason"] = c.get("open_reason", "")
         rows.append(row)
     return rows
 

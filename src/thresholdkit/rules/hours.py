@@ -112,7 +112,10 @@ def is_open(
         state, why = is_open(other, by_id, when, _depth + 1)
         if state is None:
             return None, f"{contact['name']} is the out-of-hours line, and {why}"
-        return (not state), f"{contact['name']} is open when {other['name']} is closed ({hours['text']})"
+        return (not state), (
+            f"{contact['name']}: {'closed' if state else 'open'}. {why}; thresholdkit reads "
+            f"'{hours['text']}' as open whenever {other['name']} is closed"
+        )
     holiday = bank_holiday(when)
     if holiday is not None:
         return _on_bank_holiday(contact, when)
@@ -155,7 +158,8 @@ def _on_bank_holiday(contact: ContactData, when: _dt.datetime) -> tuple[bool | N
     printed = hours.get("bank_holidays", "not_printed") if hours else "not_printed"
     if printed in ("open", "closed"):
         state = printed == "open"
-        return state, f"{contact['name']}: {'open' if state else 'closed'} on bank holidays, as printed"
+        said = f" ('{hours['text']}')" if hours and hours.get("text") else ""
+        return state, f"{contact['name']}: {'open' if state else 'closed'} on bank holidays, by its printed hours{said}"
     ordinary, why = _ordinary(contact, when)
     if _always(contact):
         return ordinary, why
@@ -184,7 +188,9 @@ def _ordinary(contact: ContactData, when: _dt.datetime) -> tuple[bool | None, st
     if not hours:
         if contact["role"] in ("front_door", "mash") and _says_office_hours(contact):
             state, why = office_hours(when)
-            return state, f"{contact['name']} takes calls during office hours ({why}; {OFFICE_READING})"
+            return state, (
+                f"{contact['name']}: the document says 'office hours' and prints no times ({why}; {OFFICE_READING})"
+            )
         return None, f"{contact['name']}: opening hours are not printed in the document"
     windows = hours.get("windows") or []
     if not windows:
@@ -287,7 +293,7 @@ def status_at(contacts: Sequence[ContactData], when: _dt.datetime) -> OpeningAdv
         reasons.append(_unknown_year(when) + ".")
     for c in in_hours + out_hours:  # a decision that rests on thresholdkit's own reading says so
         why = states[c["id"]][1]
-        if "thresholdkit's reading" in why and why not in reasons:
+        if "thresholdkit's reading" in why and not any(why in r for r in reasons):
             reasons.append(why)
     return {
         "at": when.strftime("%Y-%m-%d %H:%M"),
