@@ -262,3 +262,35 @@ def test_which_os_errors_are_the_outputs(error: OSError, blamed: bool, tmp_path)
     if error.filename == "OUTDIR":
         error.filename = str(tmp_path)
     assert _writing(error, target) is blamed
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_record_with_no_area_is_an_error_never_a_blank_result(tmp_path, jobs):
+    """Red team (attacker, F1): a record with no area (missing, null) came back with neither a
+    level nor an error, breaking its own schema (error null requires a level): a level-4 case
+    a script keeping `error == null` rows took as assessed. Every result has exactly one of the
+    two, in JSONL, CSV, at any --jobs and through the API."""
+    lines = [
+        '{"id":1,"indicators":["non-mobile-child-injury"]}',
+        '{"id":2,"area":null,"level":4}',
+        '{"id":3,"area":"","level":4}',
+        '{"id":4}',
+    ] * 3
+    src = tmp_path / "cases.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    csv_src = tmp_path / "cases.csv"
+    csv_src.write_text("id,area,indicators,level\n1,,non-mobile-child-injury,\n2,,,4\n")
+    for path, name in ((src, "out.jsonl"), (csv_src, "out.jsonl")):
+        out = tmp_path / name
+        done = subprocess.run(
+            [sys.executable, "-m", "thresholdkit", "batch", str(path), "-o", str(out), "--jobs", jobs],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == EXIT_PARTIAL, done.stderr
+        results = [json.loads(x) for x in out.read_text().splitlines()]
+        assert results and all(r["level"] is None and r["error"] for r in results), results
+        assert all("names no area" in r["error"] for r in results if r["area"] is None), results
+    api = list(assess_records([{"id": 1, "indicators": ["non-mobile-child-injury"]}, {"id": 2, "area": None}], REG))
+    assert [r.error is not None for r in api] == [True, True]

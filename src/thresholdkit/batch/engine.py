@@ -340,6 +340,9 @@ class Engine:
             self._tables[area_id] = table
         return table
 
+    def _no_area(self) -> str:
+        return f"the record names no area; give 'area', one of: {', '.join(self._known) or '(no area is installed)'}"
+
     def _unknown(self, table: _AreaTable, set_id: str, iid: str) -> str:
         """The error for an unknown or ambiguous indicator; suggestions are remembered (difflib is slow)."""
         key = (table.id, set_id, iid)
@@ -492,8 +495,8 @@ class Engine:
         area_id = rec.area
         table = self._tables.get(area_id) if area_id else None
         if table is None:
-            if not area_id:
-                return BatchResult(rec.id, None, None, None, [], False, _NONE, None, n)
+            if not area_id:  # missing or null: the record's error, never a result with no level and no error
+                return BatchResult(rec.id, None, None, None, [], False, _NONE, self._no_area(), n)
             table = self._table(area_id)
         if isinstance(table, str):
             return BatchResult(rec.id, area_id, None, None, [], False, _NONE, table, n)
