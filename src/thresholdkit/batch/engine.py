@@ -1071,6 +1071,7 @@ def _plain(head: str) -> bool:
     one after a separator) that starts like a formula. Plain ``in`` tests: a regex is slower."""
     return (
         head.count(",") == 4
+        and head.isprintable()  # no control character or bidirectional mark (csv_cell escapes them)
         and '"' not in head
         and "\n" not in head
         and "\r" not in head
@@ -1135,7 +1136,7 @@ def _plain_heads(heads: list[str]) -> bool:
     if not heads:
         return True
     blob = ",".join(heads)
-    if '"' in blob or "\n" in blob or "\r" in blob or blob.startswith(CSV_DANGER):
+    if '"' in blob or not blob.isprintable() or blob.startswith(CSV_DANGER):  # isprintable: no CR, LF, ESC ...
         return False
     if blob.count(",") != 5 * len(heads) - 1:
         return False

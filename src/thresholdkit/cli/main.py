@@ -76,7 +76,7 @@ class ThresholdkitGroup(click.Group):
         return super().resolve_command(ctx, args)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        from thresholdkit.model.errors import EXIT_ERROR, EXIT_USAGE, ThresholdkitError
+        from thresholdkit.model.errors import EXIT_ERROR, EXIT_USAGE, ThresholdkitError, visible
 
         kwargs["standalone_mode"] = False
         _safe_streams()
@@ -90,15 +90,15 @@ class ThresholdkitGroup(click.Group):
             if type(exc).__name__ == "NoArgsIsHelpError":  # its message is the help itself
                 exc.show()
             else:  # the error stays on one line, whatever was typed
-                line = " ".join(exc.format_message().split())
+                line = visible(" ".join(exc.format_message().split()))
                 ctx = getattr(exc, "ctx", None)
                 (click.UsageError(line, ctx=ctx) if ctx is not None else click.ClickException(line)).show()
             sys.exit(exc.exit_code if exc.exit_code else EXIT_USAGE)
         except click.Abort:  # click's form of KeyboardInterrupt / end of input at a prompt
             click.echo("Error: interrupted", err=True)
             sys.exit(130)
-        except ThresholdkitError as exc:
-            click.echo(f"Error: {exc}", err=True)
+        except ThresholdkitError as exc:  # input echoed in the message is shown, never acted on
+            click.echo(f"Error: {visible(str(exc))}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("Error: interrupted", err=True)
@@ -134,11 +134,11 @@ class ThresholdkitGroup(click.Group):
 def _internal_error(exc: Exception) -> NoReturn:
     """An error thresholdkit did not foresee: one line and exit 1 (re-raised with THRESHOLDKIT_DEBUG)."""
     from thresholdkit.model.environment import FALSE
-    from thresholdkit.model.errors import EXIT_ERROR
+    from thresholdkit.model.errors import EXIT_ERROR, visible
 
     if os.environ.get("THRESHOLDKIT_DEBUG", "").strip().lower() not in FALSE:
         raise exc
-    text = " ".join(str(exc).split())
+    text = visible(" ".join(str(exc).split()))
     click.echo(
         f"Error: internal error ({type(exc).__name__}: {text}); set THRESHOLDKIT_DEBUG=1 for details",
         err=True,

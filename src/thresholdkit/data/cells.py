@@ -3,13 +3,17 @@
 Every cell is neutralised: one that starts with a character that makes a spreadsheet read a
 formula (``= + - @``, tab or CR) gets a leading ``'``. Every cell that holds a comma, a quote,
 CR or LF is quoted (RFC 4180), so that a CR or LF inside a value can never start a new row:
-read back with :func:`csv.reader`, the output has exactly one row per record.
+read back with :func:`csv.reader`, the output has exactly one row per record. Other control
+characters and bidirectional overrides are written as escapes, so a cell shown on a terminal
+cannot move the cursor or hide another row.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+from thresholdkit.model.errors import visible
 
 #: First characters that make a spreadsheet read a cell as a formula.
 CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
@@ -22,8 +26,9 @@ def csv_safe(text: str) -> str:
 
 
 def csv_cell(text: str) -> str:
-    """One cell, neutralised and quoted where it must be."""
-    text = csv_safe(text)
+    """One cell, neutralised and quoted where it must be; a character a terminal would act on
+    (an escape sequence, a bidirectional override) is written as an escape (``\\x1b``)."""
+    text = csv_safe(visible(text))
     if _QUOTE.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text

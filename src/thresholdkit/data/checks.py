@@ -12,7 +12,7 @@ from typing import Any
 
 from thresholdkit.data.schemas import check_schema
 from thresholdkit.data.schemas import where as _where
-from thresholdkit.model.errors import did_you_mean
+from thresholdkit.model.errors import did_you_mean, first_invisible, visible
 
 _WS = re.compile(r"\s+")
 #: A Markdown link of the text conversion, ``[printed words](#...)``: only the printed words count.
@@ -71,6 +71,7 @@ def check_data(
     if problems:
         return problems  # consistency checks assume the shape is right
     problems += check_consistency(data, origin)
+    problems += check_controls(data, origin)
     problems += check_tags(data, origin, require_tags=require_tags)
     if require_tags:
         problems += check_todos(data, origin)
@@ -256,6 +257,31 @@ def check_tags(data: dict[str, Any], origin: dict[str, Path] | None = None, *, r
                         "tag it with one or more ids from 'thresholdkit concepts'"
                     )
     return problems
+
+
+def check_controls(node: Any, origin: dict[str, Path] | None = None) -> list[str]:
+    """Text a terminal would act on rather than show: a control character (an escape sequence
+    could move the cursor and overwrite another area's number on screen) or a bidirectional
+    override, in any key or value. Tab, LF and CR are whitespace and allowed."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    _find_controls(node, (), found)
+    return [
+        f"{visible(_where(origin, list(p)))}: holds {visible(ch)}, a control character or bidirectional mark that a "
+        "terminal acts on rather than shows; remove it (the source document's text has none)"
+        for p, ch in found
+    ]
+
+
+def _find_controls(node: Any, path: tuple[Any, ...], found: list[tuple[tuple[Any, ...], str]]) -> None:
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        for text in (key, value) if isinstance(key, str) else (value,):
+            if isinstance(text, str):
+                ch = first_invisible(text)
+                if ch is not None:
+                    found.append(((*path, key), ch))
+        if isinstance(value, (dict, list)):
+            _find_controls(value, (*path, key), found)
 
 
 _TODO = ("TODO", "todo-")

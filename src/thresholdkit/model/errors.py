@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 #: Exit statuses (documented in the README).
@@ -11,6 +12,34 @@ EXIT_USAGE = 2
 EXIT_NOT_PUBLISHED = 3
 EXIT_PARTIAL = 4
 EXIT_INTERRUPTED = 130
+
+
+#: Characters a terminal acts on rather than shows: C0 controls but tab, LF and CR (whitespace,
+#: which messages fold and CSV quotes), DEL, C1 controls, and the bidirectional marks, embeddings,
+#: overrides and isolates that reorder a line as it is displayed.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every character a terminal would act on shown as an escape (``\\x1b``,
+    ``\\u202e``): text that came from input or a plugin and is echoed back cannot move the
+    cursor, clear or hide what is on screen, or reorder a line."""
+    if text.isprintable():  # the usual case, checked in C
+        return text
+    return _INVISIBLE.sub(_escape, text)
+
+
+def first_invisible(text: str) -> str | None:
+    """The first character of ``text`` that :func:`visible` would escape, or None."""
+    if text.isprintable():
+        return None
+    found = _INVISIBLE.search(text)
+    return found.group() if found else None
 
 
 class ThresholdkitError(Exception):

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+from thresholdkit.model.errors import visible
 from thresholdkit.model.objects import Indicator
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -147,7 +148,7 @@ def search_indicators(items: Iterable[Indicator], query: str) -> list[Indicator]
 def no_match_message(area_id: str, query: str) -> str:
     """What to say when nothing matched: that is not the same as no concern."""
     return (
-        f"No printed indicator in {area_id} matched '{query}'. This does not mean there is no concern: "
+        f"No printed indicator in {area_id} matched '{visible(query)}'. This does not mean there is no concern: "
         f"try other words, look at the concepts ('thresholdkit concepts', then 'thresholdkit indicators {area_id} "
         f"--concept ID'), or use 'thresholdkit assess {area_id} --level N' with your own professional judgement."
     )
