@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -135,3 +136,12 @@ def phone_lines(area: Any, roles: tuple[str, ...] | set[str]) -> list[str]:
         for c in area.contacts()
         if c["role"] in roles and c.get("phone") and c.get("kind") != "direct_line_of_post"
     ]
+
+
+def batch_process(*args: str) -> Any:
+    """``thresholdkit batch ARGS`` in a process of its own (``--jobs`` forks): the completed process, text."""
+    import subprocess
+
+    return subprocess.run(
+        [sys.executable, "-m", "thresholdkit", "batch", *args], capture_output=True, text=True, check=False
+    )

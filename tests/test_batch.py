@@ -15,6 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import batch_process
+
 from thresholdkit.areas.registry import Registry
 from thresholdkit.batch.engine import assess_records
 from thresholdkit.model.errors import EXIT_PARTIAL
@@ -282,12 +284,7 @@ def test_a_record_with_no_area_is_an_error_never_a_blank_result(tmp_path, jobs):
     csv_src.write_text("id,area,indicators,level\n1,,non-mobile-child-injury,\n2,,,4\n")
     for path, name in ((src, "out.jsonl"), (csv_src, "out.jsonl")):
         out = tmp_path / name
-        done = subprocess.run(
-            [sys.executable, "-m", "thresholdkit", "batch", str(path), "-o", str(out), "--jobs", jobs],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        done = batch_process(str(path), "-o", str(out), "--jobs", jobs)
         assert done.returncode == EXIT_PARTIAL, done.stderr
         results = [json.loads(x) for x in out.read_text().splitlines()]
         assert results and all(r["level"] is None and r["error"] for r in results), results

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import assert_one_line_error
+from conftest import assert_one_line_error, batch_process
 
 from thresholdkit.data.checks import check_controls
 from thresholdkit.model.errors import visible
@@ -95,12 +95,7 @@ def test_csv_batch_output_shows_control_characters_as_escapes(tmp_path, jobs):
     )
     for out_name in ("out.csv", "out.jsonl"):
         out = tmp_path / out_name
-        done = subprocess.run(
-            [sys.executable, "-m", "thresholdkit", "batch", str(src), "-o", str(out), "--jobs", jobs],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        done = batch_process(str(src), "-o", str(out), "--jobs", jobs)
         assert done.returncode == 4, done.stderr
         text = out.read_text(encoding="utf-8")
         if out_name == "out.csv":
