@@ -12,10 +12,9 @@ import sys
 import time
 
 import pytest
+from conftest import batch_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import batch_process
 
 from thresholdkit.areas.registry import Registry
 from thresholdkit.batch.engine import assess_records
