@@ -265,3 +265,19 @@ def test_whom_to_call_claims_no_hours_and_says_when_there_is_no_out_of_hours_lin
         if c["role"] in ("front_door", "mash", "out_of_hours"):
             shown = f"- {c['name']}:" in md.replace("\\", "")
             assert shown == (c["id"] in listed), c["id"]
+
+
+def test_every_quiz_surface_says_it_supports_professional_judgement(run):
+    """Red team (surfaces, F4): the HTML worksheet said so, the Markdown worksheet and the
+    interactive quiz never did."""
+    from thresholdkit.model.objects import DISCLAIMER
+
+    for area in REG.usable(None):
+        if not all_indicators(area):
+            continue
+        md = run("quiz", area.id, "-f", "markdown", "--count", "3")
+        assert md.code == 0 and DISCLAIMER in " ".join(md.out.replace("\\", "").split())
+        said: list[str] = []
+        model = quiz.quiz_model(area, 2, 1)
+        quiz.run_interactive(model, lambda _prompt: 1, said.append)
+        assert said[0] == DISCLAIMER and said[-1].strip() == DISCLAIMER

@@ -7,7 +7,7 @@ from typing import Any
 
 from thresholdkit.areas.registry import Area
 from thresholdkit.model.errors import UsageError
-from thresholdkit.model.objects import DOMAINS, Indicator, source_text
+from thresholdkit.model.objects import DISCLAIMER, DOMAINS, Indicator, source_text
 
 
 def draw(items: list[Indicator], count: int, seed: int) -> list[Indicator]:
@@ -100,6 +100,7 @@ def quiz_model(area: Area, count: int, seed: int, set_id: str | None = None) -> 
             for k, i in enumerate(items, 1)
         ],
         "generated": generated,
+        "disclaimer": DISCLAIMER,
         "running": running_text(
             f"{area.name} · what level is this? (levels 1 to 4)", f"{area.document['title']}, {date}", generated
         ),
@@ -127,7 +128,7 @@ def render_markdown(m: dict[str, Any]) -> str:
             f"{q['n']}\\. Level {q['level']} ({e(q['level_name'])}): {e(q['ref'])}, {e(q['set_title'])}, "
             f"{e(q['source'])}"
         )
-    out += ["", f"Seed {m['seed']}; generated {m['generated']} by thresholdkit."]
+    out += ["", f"*{e(m['disclaimer'])}*", "", f"Seed {m['seed']}; generated {m['generated']} by thresholdkit."]
     return "\n".join(out) + "\n"
 
 
@@ -135,6 +136,7 @@ def run_interactive(m: dict[str, Any], ask: Any, say: Any) -> int:
     """Ask one indicator at a time; return the score. ``ask``/``say`` are prompt/echo functions."""
     missed = []
     score = 0
+    say(m["disclaimer"])
     if m["stale"]:
         say(f"Review status: {m['review']}")
     for q in m["questions"]:
@@ -151,4 +153,5 @@ def run_interactive(m: dict[str, Any], ask: Any, say: Any) -> int:
         say("Missed:")
         for q in missed:
             say(f"  {q['n']}. level {q['level']} {q['level_name']}: {q['text']}  [{q['source']}]")
+    say(f"\n{m['disclaimer']}")
     return score
