@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -177,3 +178,24 @@ def test_a_plugin_data_file_that_is_not_a_regular_file_is_refused(tmp_path, kind
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 2 and all("zz.yaml: not a regular file" in line for line in lines), done.stdout
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("    - childrens-social-care\n    - edt\n", "    - marf\n", "has no telephone number"),
+        ("  police: west-midlands-police\n", "  police: marf\n", "has no 999 number"),
+    ],
+)
+def test_an_emergency_route_without_a_number_to_call_is_refused(run, tmp_path, old, new, said):
+    """Red team (attacker, F3): validate and the conformance kit passed a plugin whose level-4
+    route named only a form and a policy: 999, then two entries with no number to call."""
+    if not (FIXTURE_DATA / "pathway.yaml").is_file():
+        pytest.skip("the coventry plugin's data is not in this checkout")
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data, ignore=shutil.ignore_patterns("checked.json"))
+    pathway = (data / "pathway.yaml").read_text(encoding="utf-8")
+    assert old in pathway
+    (data / "pathway.yaml").write_text(pathway.replace(old, new), encoding="utf-8")
+    r = run("validate", str(data), "-f", "json")
+    assert r.code == 1 and said in " ".join(r.out.split())

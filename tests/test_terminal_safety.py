@@ -103,3 +103,4 @@ def test_csv_batch_output_shows_control_characters_as_escapes(tmp_path, jobs):
             assert "\\x1b[1A\\x1b[2Kcase2" in text and "case3\\u202e" in text
         else:  # JSON Lines keeps the id exactly (JSON escapes control characters itself)
             assert "\\u001b[1A" in text
+

@@ -122,8 +122,27 @@ def check_consistency(data: dict[str, Any], origin: dict[str, Path] | None = Non
             ref(cid, "pathway", "procedures", i, "contacts", j)
     em = data["emergency"]
     ref(em["police"], "emergency", "police")
+    by_id = {c["id"]: c for c in data["contacts"]}
+    police = by_id.get(em["police"])
+    if police is not None and not any(p["number"].strip() == "999" for p in police.get("phone", [])):
+        problems.append(
+            f"{where('emergency', 'police')}: contact '{em['police']}' has no 999 number; name the 999 contact"
+        )
     for j, cid in enumerate(em["referral"]):
         ref(cid, "emergency", "referral", j)
+        # the top level leads with 999, then a line to call now: a form, a policy or a post with no
+        # number printed is not one
+        if cid in by_id and not by_id[cid].get("phone") and not str(by_id[cid]["name"]).startswith(_TODO):
+            problems.append(
+                f"{where('emergency', 'referral', j)}: contact '{cid}' has no telephone number, so it cannot be "
+                "the line to call after 999; name the referral line (front door, MASH or out of hours) the "
+                "document prints a number for"
+            )
+    if not any(
+        by_id.get(cid, {}).get("phone") or str(by_id.get(cid, {}).get("name")).startswith(_TODO)
+        for cid in em["referral"]
+    ):
+        problems.append(f"{where('emergency', 'referral')}: no line with a telephone number to call after 999")
 
     seen: dict[str, str] = {}
     set_ids: set[str] = set()
