@@ -153,3 +153,23 @@ def test_a_temporary_file_left_by_a_killed_run_is_cleared(tmp_path: Path, monkey
     assert cache.get("k") == {"x": 1}
     assert not old.exists()
     assert fresh.exists()  # perhaps another run's, still being written
+
+
+@pytest.mark.parametrize("kind", ["link to a file outside", "link to /dev/null", "a folder"])
+def test_freeze_never_writes_through_a_link_or_onto_a_non_file(run: Any, tmp_path: Path, kind: str) -> None:
+    """Red team (attacker, F5): a checkout whose data/checked.json was a symbolic link had the
+    file it pointed at replaced (outside the plugin's folder), and freeze said 'wrote'."""
+    copy = tmp_path / "data"
+    shutil.copytree(COVENTRY, copy, ignore=shutil.ignore_patterns(shipped.NAME))
+    victim = tmp_path / "precious.txt"
+    victim.write_text("precious\n")
+    target = copy / shipped.NAME
+    if kind == "a folder":
+        target.mkdir()
+    else:
+        target.symlink_to(victim if "outside" in kind else Path("/dev/null"))
+    r = run("plugin", "freeze", str(copy))
+    assert_one_line_error(r)
+    assert "symbolic link or not a regular file" in r.err and "wrote" not in r.err
+    assert victim.read_text() == "precious\n"
+    assert target.is_symlink() or target.is_dir()

@@ -103,6 +103,13 @@ def write(folder: str, files: list[tuple[str, bytes]], data: dict[str, Any], dra
 
     payload = json.dumps({"data": data, "drafts": drafts}, ensure_ascii=False, separators=(",", ":")).encode()
     path = os.path.join(folder, NAME)
+    # the file's place is implied by the folder, not chosen: never write through a link (a checkout
+    # whose checked.json points at ~/.bashrc would have it replaced) or onto something not a file
+    if os.path.islink(path) or (os.path.lexists(path) and not os.path.isfile(path)):
+        raise DataError(
+            f"{path} is a symbolic link or not a regular file, so thresholdkit will not write through it; "
+            "remove it and run 'thresholdkit plugin freeze' again"
+        )
     try:
         write_bytes(path, _header(key(files), payload) + payload)
     except OSError as exc:
