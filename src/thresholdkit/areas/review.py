@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 DEFAULT_MAX_AGE_YEARS = 3
@@ -32,15 +32,23 @@ def max_age_years() -> float:
     return value
 
 
-def today() -> _dt.date:
-    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible output)."""
+def today(clock: Callable[[], float] | None = None) -> _dt.date:
+    """Today's date in the UK (Europe/London), whatever the machine's time zone, or the (UTC)
+    date of ``SOURCE_DATE_EPOCH`` when set (reproducible output). ``clock``: seconds since the
+    epoch (default :func:`time.time`)."""
     import os
+    import time
 
     from thresholdkit.model.errors import UsageError
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
-        return _dt.date.today()
+        now = _dt.datetime.fromtimestamp((clock or time.time)(), _dt.UTC)
+        if now.hour < 22:  # UK time has been UTC+0 to +2 since 1900: the same date (no zoneinfo import)
+            return now.date()
+        from zoneinfo import ZoneInfo
+
+        return now.astimezone(ZoneInfo("Europe/London")).date()
     try:
         return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC).date()
     except (ValueError, OverflowError, OSError):

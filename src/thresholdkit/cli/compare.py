@@ -166,12 +166,11 @@ def matrix_cmd(areas: str | None, fmt: str, output: str | None) -> None:
     chosen = _areas(areas)
     m = matrix(chosen)
     if fmt == "html":
-        import datetime as dt
-
         from thresholdkit import __version__
+        from thresholdkit.render.handout import generated_on
         from thresholdkit.render.matrix_html import render as render_html
 
-        text = render_html(m, dt.date.today().isoformat(), __version__)
+        text = render_html(m, generated_on(), __version__)  # the UK date, or SOURCE_DATE_EPOCH's
     else:
         rows = []
         for r in m["rows"]:

@@ -13,7 +13,9 @@ Nothing is invented:
 - each text keeps its source reference, as a ``[source: ...]`` suffix;
 - a schedule gets ``freq`` WEEKLY, ``byday`` (RFC 5545 day codes), ``opens_at`` and ``closes_at``
   (HH:MM, UK local time) only where the data holds the printed times (``hours.windows``);
-  otherwise its ``description`` is the hours text alone;
+  otherwise its ``description`` is the hours text alone; where the document prints the times but
+  not the days of the week, there is no ``freq`` or ``byday``, and its ``notes`` say so (no days
+  are invented);
 - a bank-holiday line is added to the schedule's ``description`` only where the data says the
   line is open or closed on bank holidays, labelled as thresholdkit's encoding.
 
@@ -43,6 +45,10 @@ _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/thresholdkit/oru
 _BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
 _TIMES = "Times are UK local time (Europe/London)."
 _PAST_MIDNIGHT = "closes_at is at or before opens_at: the line is open past midnight into the next day."
+_NO_DAYS = (
+    "The document prints these times but not the days of the week, so no days are given (no freq or byday); "
+    "do not read this as every day."
+)
 _BANK_HOLIDAYS = {
     "open": "Open on bank holidays (thresholdkit's encoding of the hours as printed).",
     "closed": "Closed on bank holidays (thresholdkit's encoding of the hours as printed).",
@@ -100,6 +106,8 @@ def _schedules(area_id: str, contact: Mapping[str, Any], sid: str, names: Mappin
         schedule["closes_at"] = w["end"]
         schedule["description"] = description
         extra = [_TIMES]
+        if not w.get("days"):
+            extra.insert(0, _NO_DAYS)
         if w["end"] <= w["start"]:
             extra.append(_PAST_MIDNIGHT)
         schedule["notes"] = " ".join(notes + extra)

@@ -98,11 +98,14 @@ def contact_rows(contacts: Sequence[ContactStatus] | Sequence[dict[str, Any]]) -
 def contacts_at(contacts: Sequence[Contact], when: _dt.datetime | str | None = None) -> OpeningAdvice:
     """Which line to call at ``when``: a datetime (naive: UK wall time; aware: converted to UK
     time), a string as ``--at`` takes it, or None for now in the UK. The advice lists the lines in
-    the order to try them, with why."""
+    the order to try them, with why. What ``--at`` refuses is refused here the same way, with a
+    UsageError that names the time as "the time '...'" (no option was used): a string that is not
+    a date and time, a time outside the years 1900 to 2100 (UK time), and a UK wall time the clocks
+    skip in spring (as a string or a naive datetime)."""
     if when is None:
         moment = uk_now()
     elif isinstance(when, str):
-        moment = parse_when(when)
+        moment = parse_when(when, name="the time")
     else:
         moment = to_uk(when)
     return status_at(contacts, moment)

@@ -25,6 +25,7 @@ holidays, a line's hours), nothing is assumed from the document: the answer is `
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -234,9 +235,7 @@ def status_at(contacts: Sequence[ContactData], when: _dt.datetime) -> OpeningAdv
     by_id = {c["id"]: c for c in contacts}
     states: dict[str, tuple[bool | None, str]] = {c["id"]: is_open(c, by_id, when) for c in contacts}
     lines = [
-        c
-        for c in contacts
-        if c["role"] in LINE_ROLES and c.get("kind") != "direct_line_of_post" and c.get("phone")
+        c for c in contacts if c["role"] in LINE_ROLES and c.get("kind") != "direct_line_of_post" and c.get("phone")
     ]
     in_hours = [c for c in lines if c["role"] in ("front_door", "mash")]
     out_hours = [c for c in lines if c["role"] == "out_of_hours"]
@@ -269,8 +268,10 @@ def status_at(contacts: Sequence[ContactData], when: _dt.datetime) -> OpeningAdv
             "which line applies on bank holidays, so both the in-hours and the out-of-hours line are shown: "
             "try them in this order."
         )
-    elif when.weekday() < 5 and not covers(when.date()) and any(
-        states[c["id"]][0] is None and _unknown_year(when) in states[c["id"]][1] for c in in_hours + out_hours
+    elif (
+        when.weekday() < 5
+        and not covers(when.date())
+        and any(states[c["id"]][0] is None and _unknown_year(when) in states[c["id"]][1] for c in in_hours + out_hours)
     ):
         call = [c["id"] for c in in_hours + out_hours]
         reasons.append(
@@ -320,6 +321,24 @@ def _line(contact: ContactData, why: str) -> CallLine:
 
 #: The years thresholdkit places a moment in UK time for (outside them it refuses the moment).
 YEARS = (1900, 2100)
+#: The widest UTC offset a time may carry (real zones run from -12:00 to +14:00).
+MAX_OFFSET_MINUTES = 14 * 60
+#: The forms a moment may take, as a string (``--at``, or the API's ``contacts_at``): a date,
+#: one space or 'T', HH:MM with optional :SS and fraction of a second, then optionally 'Z' or an
+#: offset (+HH:MM or +HHMM, at most 14:00 either way). Nothing else: no week or ordinal dates,
+#: no other separator, no time without minutes.
+_WHEN = re.compile(
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[ Tt]"
+    r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:[.,](?P<fraction>[0-9]{1,9}))?)?"
+    r"(?:(?P<utc>[Zz])|(?P<sign>[+-])(?P<off_h>[0-9]{2}):?(?P<off_m>[0-9]{2}))?",
+    re.ASCII,
+)
+#: The expected forms, as the error for any other text says them.
+EXPECTED = (
+    "use 'YYYY-MM-DD HH:MM' (UK time), e.g. '2026-11-23 10:00', with 'T' or a space between date and time "
+    "and optional ':SS' seconds, or with 'Z' or an offset from -14:00 to +14:00, e.g. '2026-07-03T15:45Z' "
+    "or '2026-07-03T16:45+01:00'"
+)
 
 
 def _range_error(what: str) -> str:
@@ -344,11 +363,56 @@ def uk_zone() -> _dt.tzinfo:
     return ZoneInfo(UK)
 
 
+def _shown(text: str) -> str:
+    """``text`` as an error quotes it: on one line (a newline or tab shown as ``\\n``, ``\\t``), and
+    cut at 60 characters."""
+    cut = text if len(text) <= 60 else text[:60] + "..."
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
+
+
+def _moment(when: _dt.datetime) -> str:
+    """A datetime as an error names it: date, hours and minutes, and its offset if it has one."""
+    offset = when.utcoffset()
+    zone = ""
+    if offset is not None:
+        minutes = int(offset.total_seconds()) // 60
+        zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return f"{when.year:04d}-{when.month:02d}-{when.day:02d} {when.hour:02d}:{when.minute:02d}{zone}"
+
+
+def _place(when: _dt.datetime, what: str) -> _dt.datetime:
+    """``when`` in UK time (aware: converted; naive: UK wall time), or a UsageError naming it as
+    ``what``: for a time outside :data:`YEARS` (in UK time), and for a UK wall time that does not
+    exist (the hour the clocks skip), with the time to give instead in the zone's own name for it
+    (BST, or BDST in the years of double summer time)."""
+    from thresholdkit.model.errors import UsageError
+
+    if not YEARS[0] - 1 <= when.year <= YEARS[1] + 1:  # far outside: never converted (no overflow)
+        raise UsageError(_range_error(what))
+    if when.tzinfo is not None and when.utcoffset() is not None:
+        converted = when.astimezone(uk_zone())
+        if not YEARS[0] <= converted.year <= YEARS[1]:
+            raise UsageError(_range_error(what))
+        return converted
+    if not YEARS[0] <= when.year <= YEARS[1]:
+        raise UsageError(_range_error(what))
+    local = when.replace(tzinfo=uk_zone())
+    round_trip = local.astimezone(_dt.UTC).astimezone(uk_zone())
+    if round_trip.replace(tzinfo=None) != when.replace(tzinfo=None):
+        raise UsageError(
+            f"{what} does not exist in UK time: the clocks go forward an hour that night "
+            f"(give {round_trip:%H:%M} {round_trip.tzname()}, or a time with an offset)"
+        )
+    return local
+
+
 def to_uk(when: _dt.datetime) -> _dt.datetime:
-    """``when`` in UK time: an aware time is converted; a naive one is taken as UK wall time."""
-    if when.tzinfo is None:
-        return when.replace(tzinfo=uk_zone())
-    return when.astimezone(uk_zone())
+    """``when`` in UK time: an aware time is converted; a naive one is taken as UK wall time.
+
+    A time outside :data:`YEARS` (in UK time), and a naive time the clocks skip in spring (it
+    does not exist in UK time), are refused with a UsageError naming the time, as ``--at``
+    refuses them (without naming an option: none was used)."""
+    return _place(when, f"the time '{_moment(when)}'")
 
 
 def uk_now(clock: Callable[[], float] | None = None) -> _dt.datetime:
@@ -358,36 +422,40 @@ def uk_now(clock: Callable[[], float] | None = None) -> _dt.datetime:
     return _dt.datetime.fromtimestamp((clock or time.time)(), _dt.UTC).astimezone(uk_zone())
 
 
-def parse_when(text: str) -> _dt.datetime:
-    """A moment as UK time: 'YYYY-MM-DD HH:MM' (UK wall time), ISO 8601 with 'T', or with an
-    offset or 'Z' (converted to UK time). UsageError naming the expected form, and one naming the
-    accepted years (:data:`YEARS`) for a time outside them."""
+def parse_when(text: str, *, name: str = "--at") -> _dt.datetime:
+    """A moment as UK time, from exactly these forms: 'YYYY-MM-DD HH:MM' (UK wall time), with 'T'
+    (or 't') for the space, optional ':SS' and a fraction of a second after it, and optionally
+    'Z' or an offset '+HH:MM' / '+HHMM' (from -14:00 to +14:00), which is converted to UK time.
+    Spaces around the text are ignored. Anything else is a UsageError naming the expected forms;
+    a time outside :data:`YEARS` and a UK time the clocks skip are UsageErrors too. Each error
+    names the text as ``name`` and the text (``--at '...'``; the API says ``the time '...'``)."""
     from thresholdkit.model.errors import UsageError
 
-    raw = text.strip()
+    what = f"{name} '{_shown(text)}'"
+    found = _WHEN.fullmatch(text.strip())
     try:
-        if not raw or len(raw) > 40:
+        if found is None:
             raise ValueError
-        parsed = _dt.datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw)
-        if len(raw) < 16:  # a date alone, or no minutes
-            raise ValueError
-    except ValueError:
-        raise UsageError(
-            f"--at '{text}' is not a date and time; use 'YYYY-MM-DD HH:MM' (UK time), e.g. '2026-11-23 10:00', "
-            "or ISO 8601 with an offset, e.g. '2026-07-03T15:45Z'"
-        ) from None
-    if not YEARS[0] <= parsed.year <= YEARS[1]:
-        raise UsageError(_range_error(f"--at '{text}'"))
-    if parsed.tzinfo is not None:
-        converted = parsed.astimezone(uk_zone())
-        if not YEARS[0] <= converted.year <= YEARS[1]:
-            raise UsageError(_range_error(f"--at '{text}'"))
-        return converted
-    local = parsed.replace(tzinfo=uk_zone())
-    round_trip = local.astimezone(_dt.UTC).astimezone(uk_zone())
-    if round_trip.replace(tzinfo=None) != parsed:
-        raise UsageError(
-            f"--at '{text}' does not exist in UK time: the clocks go forward an hour that night "
-            f"(give {round_trip:%H:%M} BST, or a time with an offset)"
+        g = found.groupdict()
+        tz: _dt.tzinfo | None = None
+        if g["utc"]:
+            tz = _dt.UTC
+        elif g["sign"]:
+            hours, minutes = int(g["off_h"]), int(g["off_m"])
+            if minutes > 59 or hours * 60 + minutes > MAX_OFFSET_MINUTES:
+                raise ValueError
+            offset = _dt.timedelta(hours=hours, minutes=minutes)
+            tz = _dt.timezone(-offset if g["sign"] == "-" else offset)
+        parsed = _dt.datetime(
+            int(g["year"]),
+            int(g["month"]),
+            int(g["day"]),
+            int(g["hour"]),
+            int(g["minute"]),
+            int(g["second"] or 0),
+            int((g["fraction"] or "0")[:6].ljust(6, "0")),
+            tzinfo=tz,
         )
-    return local
+    except ValueError:
+        raise UsageError(f"{what} is not a date and time; {EXPECTED}") from None
+    return _place(parsed, what)
