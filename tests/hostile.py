@@ -269,6 +269,29 @@ HOSTILES: list[Hostile] = [
         python_hook("schema-invalid", "thresholdkit_contacts", "return [{'id': 'x'}]"),
         "schema-invalid",
     ),
+    # a dict subclass whose items() never ends: thresholdkit must not iterate it (red team,
+    # attacker F2: areas, compare contacts and compare levels grew without bound, then failed)
+    Hostile(
+        "endless-dict",
+        "thresholdkit_pathway returns a dict subclass whose items() never ends",
+        python_hook(
+            "endless-dict",
+            "thresholdkit_pathway",
+            """
+            class Endless(dict):
+                def items(self):
+                    n = 0
+                    while True:
+                        n += 1
+                        if n > 2_000_000:  # a bound, so that code that iterates it fails instead of hanging
+                            raise RuntimeError("items() of a dict subclass was iterated without end")
+                        yield (f"k{n}", "x")
+            return Endless(emergency={})
+            """,
+        ),
+        "endless-dict",
+        reason="Endless",
+    ),
     Hostile(
         "non-json-set",
         "thresholdkit_contacts returns a set",

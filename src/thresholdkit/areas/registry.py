@@ -358,6 +358,43 @@ _SHAPES: dict[str, type] = {
 }
 
 
+_SCALARS = (str, int, float, bool, type(None))
+_MAX_DEPTH = 64
+
+
+def _plain_copy(hook: str, value: Any, limit: int) -> Any:
+    """A copy of a hook's result made of exactly dict, list, str, int, float, bool and None, or a
+    DataError. Only these exact types are walked, so no method of the plugin's runs (a dict
+    subclass whose ``items()`` never ends cannot make thresholdkit loop), and the walk stops at
+    ``limit`` characters of text and nodes together, and at :data:`_MAX_DEPTH` levels."""
+    budget = [limit]
+
+    def copy(node: Any, depth: int) -> Any:
+        budget[0] -= 1
+        kind = type(node)
+        if kind is str:
+            budget[0] -= len(node)
+        if budget[0] < 0:
+            raise DataError(f"{hook} returned more than {limit // 1048576} MiB of data")
+        if kind in _SCALARS:
+            return node
+        if depth >= _MAX_DEPTH:
+            raise DataError(f"{hook} returned data nested more than {_MAX_DEPTH} levels deep")
+        if kind is list:
+            return [copy(item, depth + 1) for item in node]
+        if kind is dict:
+            out = {}
+            for key, item in node.items():
+                if type(key) is not str:
+                    raise DataError(f"{hook} returned a {type(key).__name__} key, not a string")
+                budget[0] -= len(key)
+                out[key] = copy(item, depth + 1)
+            return out
+        raise DataError(f"{hook} returned a {kind.__name__}, not plain data (dict, list, str, number, bool, None)")
+
+    return copy(value, 0)
+
+
 def _sections(hook: str, result: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     """The data sections one hook's result fills; DataError when it has the wrong shape."""
     kind = _SHAPES[hook]
@@ -463,7 +500,7 @@ def load_area(record: PluginRecord) -> Area:
             continue
         result = _call(caller, record)
         if result is not None:
-            given.update(_sections(hook, result, keys))
+            given.update(_sections(hook, _plain_copy(hook, result, MAX_DATA_BYTES), keys))
     if folder is None and not given:
         raise DataError("the plugin gives no data: implement thresholdkit_data_folder or the section hooks")
     if given:
