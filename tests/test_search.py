@@ -147,6 +147,7 @@ def test_the_ranking_is_the_word_by_word_rule() -> None:
     import random
 
     from thresholdkit.areas.registry import Registry
+    from thresholdkit.model.errors import UsageError
     from thresholdkit.rules.search import _matches, search_indicators, stem, terms, words
 
     rnd = random.Random(19)
@@ -158,8 +159,9 @@ def test_the_ranking_is_the_word_by_word_rule() -> None:
         queries = ["drugs", "running away", "CSE", "not going to school", "bruis"]
         queries += [" ".join(rnd.sample(vocabulary, rnd.randint(1, 3))) for _ in range(40)]
         for query in queries:
-            if not terms(query):  # stop words only: every indicator, as listed
-                assert search_indicators(items, query) == items
+            if not terms(query):  # stop words only: nothing to look for, an error (not "everything matched")
+                with pytest.raises(UsageError):
+                    search_indicators(items, query)
                 continue
             scored = []
             for n, ind in enumerate(items):
@@ -168,3 +170,14 @@ def test_the_ranking_is_the_word_by_word_rule() -> None:
                 if score:
                     scored.append((-score, n, ind.ref))
             assert [i.ref for i in search_indicators(items, query)] == [ref for *_, ref in sorted(scored)], query
+
+
+@pytest.mark.parametrize("query", ["!!", "the", "and of the", " - ", "'"])
+def test_a_search_with_no_word_to_look_for_is_an_error(run, query):
+    """Red team (surfaces, F9): a search of punctuation or stop words alone listed every indicator
+    (345 of Telford's), as if all had matched."""
+    from conftest import assert_one_line_error
+
+    r = run("indicators", "coventry", "--search", query)
+    assert_one_line_error(r, code=2)
+    assert "no word to look for" in r.err

@@ -129,8 +129,13 @@ def _matches(
 def search_indicators(items: Iterable[Indicator], query: str) -> list[Indicator]:
     """The indicators matching any term of ``query``, ranked by how many they match."""
     wanted = terms(query)
-    if not wanted:
-        return list(items)
+    if not wanted:  # nothing to look for is not "everything matched"
+        from thresholdkit.model.errors import UsageError
+
+        raise UsageError(
+            f"--search '{query}' has no word to look for (punctuation and words such as 'the' and 'and' are "
+            "left out); give a word the indicator might use, e.g. --search neglect"
+        )
     stemmer = _stemmer()
     # each query word stemmed once, each indicator's words in one call (not word by word)
     stemmed = [(t, str(stemmer.stemWord(t[0])) if t[0] else "") for t in wanted]
