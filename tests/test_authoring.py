@@ -251,3 +251,18 @@ def test_hookspecs_have_param_docstrings():
             assert ":return:" in doc, name
             for p in inspect.signature(obj).parameters:
                 assert f":param {p}:" in doc, (name, p)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["a" * 300], "characters long"),
+        (["y", "--path", "/dev/null"], "is not a folder"),
+        (["y", "--path", "/proc/version/sub"], "could not write the plugin package"),
+    ],
+)
+def test_plugin_new_refuses_what_it_cannot_write_in_one_line(run, args, said):
+    """Red team (attacker, F8): a 300-character name and --path /dev/null gave "internal error"."""
+    r = run("plugin", "new", *args)
+    assert_one_line_error(r)
+    assert said in r.err
