@@ -290,3 +290,20 @@ def test_a_record_with_no_area_is_an_error_never_a_blank_result(tmp_path, jobs):
         assert all("names no area" in r["error"] for r in results if r["area"] is None), results
     api = list(assess_records([{"id": 1, "indicators": ["non-mobile-child-injury"]}, {"id": 2, "area": None}], REG))
     assert [r.error is not None for r in api] == [True, True]
+
+
+@pytest.mark.parametrize("how", ["same name", "symbolic link", "hard link"])
+def test_batch_refuses_to_write_its_results_over_its_input(run, tmp_path, how):
+    """Red team (attacker, F10): `batch x.jsonl -o x.jsonl` replaced the cases with the results."""
+    from conftest import assert_one_line_error
+
+    src = tmp_path / "cases.jsonl"
+    text = '{"id":1,"area":"coventry","level":2}\n'
+    src.write_text(text)
+    out = src
+    if how != "same name":
+        out = tmp_path / "out.jsonl"
+        (out.symlink_to if how == "symbolic link" else out.hardlink_to)(src)
+    r = run("batch", str(src), "-o", str(out))
+    assert_one_line_error(r, code=2)
+    assert "is the input file" in r.err and src.read_text() == text

@@ -55,6 +55,11 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
     from thresholdkit.data.atomic import SafeOutput
 
     out = SafeOutput(output)  # a bad output path is refused before anything is read
+    if input_path != "-" and out.kind == "file" and _same_file(source, out.target):
+        source.close()
+        raise UsageError(
+            f"-o '{output}' is the input file: the results would replace the cases; give another output file"
+        )
     sink = out.open()
 
     def on_term(signum: int, frame: object) -> None:
@@ -92,6 +97,17 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
         )
         return EXIT_INTERRUPTED
     return EXIT_PARTIAL if summary.errors else 0
+
+
+def _same_file(source: object, target: str) -> bool:
+    """Whether the open input ``source`` is the file at ``target`` (a link to it included)."""
+    import os
+
+    try:
+        mine, theirs = os.fstat(source.fileno()), os.stat(target)  # type: ignore[attr-defined]
+    except (OSError, AttributeError, ValueError):
+        return False
+    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
 
 
 def _writing(exc: OSError, target: str | None) -> bool:
