@@ -497,3 +497,25 @@ def test_level_rule_with_facts_in_every_area_and_set(indicator_sets, data):
     ]
     assert result.level == max([*matched, practitioner or 0])
     assert result.level >= max([level for _, level in chosen], default=0)
+
+
+def test_an_area_that_takes_another_areas_name_is_pointed_out(install, monkeypatch):
+    """Red team (attacker, F4): a plugin copying Coventry's name (its data under another id)
+    validated clean, and the site listed two "Coventry" links. Cross-area commands now warn once,
+    naming both ids, and validate notes it; Coventry's own output is unchanged."""
+    from hostile import coventry_files, plugin
+
+    before = invoke("contacts", "coventry").out
+    site = install()
+    plugin("copycat", "plugin = DataPlugin(__file__)\n", coventry_files("copycat"))(site)
+    monkeypatch.setenv("THRESHOLDKIT_PLUGINS", "coventry,worcestershire,copycat")
+    r = invoke("compare", "levels")
+    assert r.code == 0, r.err
+    said = [line for line in r.err.splitlines() if "call themselves" in line]
+    assert said == [
+        "Warning: areas 'copycat' and 'coventry' both call themselves 'Coventry'; check which plugin "
+        "provides each ('thresholdkit plugins') before relying on either"
+    ]
+    assert invoke("contacts", "coventry").out == before
+    report = json.loads(invoke("validate", "copycat", "-f", "json").out)
+    assert any("call themselves 'Coventry'" in n for n in report[0]["notes"])

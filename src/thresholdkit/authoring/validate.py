@@ -138,7 +138,24 @@ def validate_targets(target: str | None, sources: Path | None) -> list[dict[str,
             except ThresholdkitError as exc:
                 entry["problems"].append(str(exc))
         report.append(entry)
+    _note_same_names(reg, report)
     return report
+
+
+def _note_same_names(reg: Any, report: list[dict[str, Any]]) -> None:
+    """A note on each reported area whose name another installed area gives itself too."""
+    from thresholdkit.areas.registry import same_names
+
+    areas = []
+    for area_id in reg.area_ids():
+        try:
+            areas.append(reg.load_area(area_id))
+        except ThresholdkitError:
+            continue
+    for message in same_names(areas):
+        for entry in report:
+            if f"'{entry['area']}'" in message.split(" call themselves ")[0]:
+                entry["notes"].append(message)
 
 
 def _validate_python_plugin(reg: Any, area_id: str, sources: Path | None) -> dict[str, Any]:
