@@ -216,3 +216,46 @@ def test_a_csv_header_with_a_column_twice_is_refused(run, tmp_path):
     r = run("batch", str(src))
     assert_one_line_error(r, 2)
     assert "'level' is given twice" in r.err
+
+
+def test_an_indicator_id_with_spaces_around_it_is_the_same_error_everywhere(run, tmp_path):
+    """Red team (attacker, F6): `assess` trimmed ' non-mobile-child-injury' and gave level 4,
+    batch JSONL called it unknown: one case, two answers. An id is exact: spaces around it are an
+    error that says so and gives the id, in assess (option, case file, API) and batch alike."""
+    from thresholdkit import api
+    from thresholdkit.batch.engine import assess_records
+    from thresholdkit.model.errors import UsageError
+
+    spaced = " non-mobile-child-injury"
+    said = "indicator ' non-mobile-child-injury' has spaces around it; write 'non-mobile-child-injury'"
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"area": "coventry", "indicators": [spaced]}))
+    for r in (run("assess", "coventry", "-i", spaced), run("assess", "coventry", str(case))):
+        assert r.code == 2 and said in r.err, r.err
+    reg = api.load()
+    with pytest.raises(UsageError, match="has spaces around it"):
+        api.assess(reg.area("coventry"), [spaced])
+    (result,) = assess_records([{"id": 1, "area": "coventry", "indicators": [spaced]}], reg)
+    assert result.error == said and result.level is None
+
+
+def test_a_json_case_file_is_read_as_json(run, tmp_path):
+    """Red team (attacker, F6, F10): a JSON case file was read as YAML 1.1, so 9.4e1 (a JSON
+    number, which batch and the schema read as 94) was a string and refused, and broken JSON was
+    'not valid YAML'."""
+    case = tmp_path / "case.json"
+    case.write_text('{"area":"telford","facts":{"school_phase":"secondary","attendance_percent":9.4e1}}')
+    r = run("assess", "telford", str(case), "-f", "json")
+    assert r.code == 0, r.err
+    glued = tmp_path / "glued.json"
+    glued.write_text('{"level":4}{"level":2}')
+    r = run("assess", "coventry", str(glued))
+    assert r.code == 2 and "not valid JSON" in r.err
+    for text, said in (('{"level":4,"level":2}', "given twice"), ('{"level": NaN}', "NaN is not a number")):
+        bad = tmp_path / "bad.json"
+        bad.write_text(text)
+        r = run("assess", "coventry", str(bad))
+        assert r.code == 2 and said in r.err, r.err
+    flow = tmp_path / "flow.yaml"
+    flow.write_text("{area: coventry, level: 4}")  # a YAML flow mapping: still YAML
+    assert run("assess", "coventry", str(flow)).code == 0

@@ -349,7 +349,11 @@ class Engine:
         message = self._messages.get(key)
         if message is None:
             levels = table.levels[set_id]
-            if levels.get(iid) == _AMBIGUOUS:
+            if iid != iid.strip() and iid.strip() in levels:
+                from thresholdkit.rules.assess import spaced_message
+
+                message = spaced_message(iid)
+            elif levels.get(iid) == _AMBIGUOUS:
                 forms = " or ".join(f"'{s}/{iid}'" for s in table.sets_of(iid))
                 message = f"indicator '{iid}' is in more than one set of {table.id}; name it as {forms}"
             elif set_id != _ALL and iid in table.levels.get(_ALL, {}):

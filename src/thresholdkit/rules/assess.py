@@ -41,7 +41,9 @@ def resolve_indicator(area: Area, ref: str, set_id: str | None = None) -> Indica
     """
     area.indicators(set_id)  # an unknown set, or a document that publishes none, is an error here
     refs = area.indicator_refs()
-    iid = ref.strip()
+    iid = ref
+    if ref != ref.strip():  # as batch reads it: an id is exact, never trimmed into another
+        raise UsageError(spaced_message(ref))
     found = refs.get(iid, [])
     if set_id is not None:
         inside = [i for i in found if i.set == set_id]
@@ -69,6 +71,13 @@ def resolve_indicator(area: Area, ref: str, set_id: str | None = None) -> Indica
     return found[0]
 
 
+def spaced_message(ref: str) -> str:
+    """The error for an indicator id with spaces (or other whitespace) around it."""
+    from thresholdkit.model.errors import visible
+
+    return f"indicator '{visible(ref)}' has spaces around it; write '{ref.strip()}'"
+
+
 def resolve_indicators(area: Area, ids: list[str], set_id: str | None = None) -> list[Indicator]:
     """The indicators named by ``ids`` (see :func:`resolve_indicator`), in order. An indicator
     named twice, even in two forms (``x`` and ``main/x``), is an error too: duplicated input
@@ -77,7 +86,7 @@ def resolve_indicators(area: Area, ids: list[str], set_id: str | None = None) ->
     for raw in ids:
         ind = resolve_indicator(area, raw, set_id)
         if ind in out:
-            raise UsageError(f"indicator '{raw.strip()}' is named more than once; name each indicator once")
+            raise UsageError(f"indicator '{raw}' is named more than once; name each indicator once")
         out.append(ind)
     return out
 

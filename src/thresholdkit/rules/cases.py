@@ -71,10 +71,53 @@ def read_case_file(path: str) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"{name}: not UTF-8 text") from None
+    json_file = name.lower().endswith(".json")
+    if json_file or text.lstrip().startswith("{"):
+        # JSON is read as JSON, not as YAML 1.1, which reads 9.4e1 as a string: the number batch
+        # and the schema see. A '{' file that is not JSON may still be a YAML flow mapping.
+        case = _parse_json(text, name, strict=json_file)
+        if case is not _NOT_JSON:
+            return case
     try:
-        case = safeyaml.parse(text, name=name)  # JSON is YAML too
+        case = safeyaml.parse(text, name=name)
     except DataError as exc:
         raise UsageError(str(exc)) from None
+    if case is None:
+        raise UsageError(f"{name}: the case file is empty; give 'indicators', 'level' or 'facts'")
+    return case
+
+
+_NOT_JSON = object()
+
+
+def _parse_json(text: str, name: str, *, strict: bool) -> Any:
+    """The JSON case in ``text``: a key given twice, NaN or Infinity, or nesting too deep is a
+    UsageError; text that is not JSON is one too when ``strict`` (a .json file), else _NOT_JSON."""
+    import json
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                import re
+
+                at = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+                line = f" (line {text.count(chr(10), 0, at[1]) + 1})" if len(at) > 1 else ""
+                raise UsageError(f"{name}: key '{key}' is given twice{line}; give each key once")
+            out[key] = value
+        return out
+
+    def constant(word: str) -> Any:
+        raise UsageError(f"{name}: {word} is not a number; give a number or leave the fact out")
+
+    try:
+        case = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        if not strict:
+            return _NOT_JSON
+        raise UsageError(f"{name}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise UsageError(f"{name}: the JSON is nested too deeply") from None
     if case is None:
         raise UsageError(f"{name}: the case file is empty; give 'indicators', 'level' or 'facts'")
     return case
