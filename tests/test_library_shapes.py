@@ -149,3 +149,37 @@ def test_a_merged_case_is_itself_a_valid_case():
     }
     assert schema.is_valid(case)
     assert api.check_case(case) == case
+
+
+def test_the_api_refuses_wrong_types_with_a_usage_error():
+    """Red team (attacker, F7): a string of ids was read as its characters ('abc' -> a, b, c),
+    None inside the ids, a string level, facts as a string, a dict as the records and None as an
+    area gave TypeError or AttributeError; True was level 1 and final_level(3, 9) gave level 9.
+    Each is an error naming what was wrong."""
+    import pytest
+
+    from thresholdkit import api
+    from thresholdkit.model.errors import UsageError
+
+    tk = api.load()
+    area = next(a for a in tk.usable() if a.published_sets())
+    wrong = [
+        lambda: api.assess(area, "private-fostering"),
+        lambda: api.merge_case(None, "abc"),
+        lambda: api.assess(area, [None]),
+        lambda: api.assess(area, [""]),
+        lambda: api.assess(area, level="4"),
+        lambda: api.assess(area, level=True),
+        lambda: api.assess(area, facts="age"),
+        lambda: tk.area(None),
+        lambda: area.level(True),
+        lambda: list(api.assess_records({"id": 1, "area": area.id, "level": 2}, tk)),
+    ]
+    for call in wrong:
+        with pytest.raises(UsageError):
+            call()
+    for args in ((3, 9), (2, True), (4.5, None), (5, None), (-1, 2)):
+        with pytest.raises(ValueError):
+            api.final_level(*args)
+    assert api.final_level(3, 4) == (4, "practitioner_level")
+    assert api.assess(area, level=4.0).level == 4  # a whole-number float, as pandas gives it

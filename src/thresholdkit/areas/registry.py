@@ -142,6 +142,8 @@ class Area:
         return sorted(self.data.get("levels", []), key=lambda lv: lv["level"])
 
     def level(self, n: int) -> Level:
+        if type(n) is not int:  # True is not level 1
+            raise UsageError(f"level must be a whole number 1, 2, 3 or 4 (got {n!r})")
         for lv in self.levels():
             if lv["level"] == n:
                 return lv
@@ -596,6 +598,8 @@ class Registry:
 
     def load_area(self, area_id: str) -> Area:
         """The area, drafts included; DataError or UsageError when it cannot be had."""
+        if type(area_id) is not str:
+            raise UsageError(f"an area is named by its id, a string such as 'coventry' (got {area_id!r:.60})")
         if area_id in self._areas:
             return self._areas[area_id]
         if area_id in self._errors:

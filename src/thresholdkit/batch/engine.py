@@ -26,7 +26,7 @@ import msgspec
 from thresholdkit.areas.registry import Registry
 from thresholdkit.data.cells import CSV_DANGER
 from thresholdkit.model.case import CASE_FIELDS, FACTS, Field
-from thresholdkit.model.errors import NotPublishedError, ThresholdkitError, did_you_mean
+from thresholdkit.model.errors import NotPublishedError, ThresholdkitError, UsageError, did_you_mean
 from thresholdkit.model.objects import LEVEL_MAX, LEVEL_MIN
 from thresholdkit.rules.cases import condition_holds
 from thresholdkit.rules.level import TOP_LEVEL, final_level
@@ -1180,8 +1180,12 @@ def assess_records(records: Iterable[dict[str, Any]], registry: Registry | None 
     Python values, NaN (or ``pandas.NA``) is a missing value, and a whole-number float in an
     integer field is that number (:func:`~thresholdkit.model.case.from_frame`).
     """
+    from collections.abc import Mapping
+
     from thresholdkit.model.case import from_frame
 
+    if isinstance(records, (Mapping, str, bytes)):  # one record, or text: not records to iterate
+        raise UsageError(f"records must be an iterable of records (mappings), not a {type(records).__name__}")
     engine = Engine(registry)
     for n, raw in enumerate(records, 1):
         raw = from_frame(raw)

@@ -156,7 +156,7 @@ def area_model(
     chosen = sorted(set(levels or [1, 2, 3, 4]))
     for n in chosen:
         if n not in (1, 2, 3, 4):
-            raise UsageError(f"--level must be 1, 2, 3 or 4 (got {n})")
+            raise UsageError(f"--level must be 1, 2, 3 or 4 (got {n!r})")
     doc = area.document
     sets, indicators, published, not_published = _group_sets(area, set_id, domain)
     contacts = area.contacts()

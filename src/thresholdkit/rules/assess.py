@@ -249,13 +249,17 @@ def assess(
     Unknown or repeated indicator ids, unknown facts, facts of the wrong type or out of range,
     and a level outside 1-4 are errors (:class:`UsageError`).
     """
-    indicator_ids = indicator_ids or []
+    from thresholdkit.rules.caseinput import id_list
+
+    indicator_ids = id_list(indicator_ids)
+    if facts is not None and not isinstance(facts, Mapping):
+        raise UsageError(f"facts must be a mapping of fact names to values, not a {type(facts).__name__}")
     # numpy numbers, NaN (missing) and whole-number floats in integer fields, as pandas gives them
     level = whole(plain(level), CASE_FIELDS["level"])
     facts = {k: v for k, v in from_frame({"facts": dict(facts)})["facts"].items() if v is not None} if facts else None
     checked: Facts = check_facts(dict(facts), where="case") if facts else {}
-    if level is not None and (isinstance(level, bool) or not LEVEL_MIN <= level <= LEVEL_MAX):
-        raise UsageError(f"--level must be 1, 2, 3 or 4 (got {level})")
+    if level is not None and (type(level) is not int or not LEVEL_MIN <= level <= LEVEL_MAX):
+        raise UsageError(f"--level must be 1, 2, 3 or 4 (got {level!r})")
     if not indicator_ids and level is None and not checked:
         raise UsageError("nothing to assess: give --indicator ID, --level N or a case file")
     matched: list[Indicator] = []

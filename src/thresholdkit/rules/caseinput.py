@@ -17,7 +17,7 @@ Messages name the options as the command line spells them (``--level``, ``--set`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from thresholdkit.model.case import check_case, check_facts
@@ -27,6 +27,20 @@ if TYPE_CHECKING:
     from thresholdkit.model.case import Case
 
 __all__ = ["merge_case"]
+
+
+def id_list(ids: Any, name: str = "indicator_ids") -> list[str]:
+    """``ids`` as a list of indicator ids, or a UsageError naming ``name`` and what was given: a
+    single string is not read as its characters, and every id is a non-empty string."""
+    if ids is None:
+        return []
+    if isinstance(ids, (str, bytes, Mapping)) or not isinstance(ids, Iterable):
+        raise UsageError(f"{name} must be a list of indicator ids, not a {type(ids).__name__} (got {ids!r:.60})")
+    out = list(ids)
+    for item in out:
+        if not isinstance(item, str) or not item:
+            raise UsageError(f"{name} must hold indicator ids (non-empty strings); got {item!r:.60}")
+    return out
 
 
 def merge_case(
@@ -58,6 +72,7 @@ def merge_case(
         if given is not None and given.lower() != area.lower():
             raise UsageError(f"{where} is for area '{given}', not '{area}'")
         out["area"] = area.lower()
+    indicators = id_list(indicators, "indicators")
     from_file = base.get("indicators", [])
     ids = list(from_file)
     for iid in indicators:

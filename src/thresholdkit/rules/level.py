@@ -33,9 +33,18 @@ def final_level(top: int, practitioner_level: int | None = None) -> tuple[int, B
     >>> final_level(0, 2)
     (2, 'practitioner_level')
 
-    ValueError when there is nothing to go on (no indicator and no level): callers say why first.
+    ValueError when there is nothing to go on (no indicator and no level): callers say why first;
+    and for a level that is not a whole number in range (``True``, 4.5, 9).
     Kept to a few comparisons: batch calls it once per record.
     """
+    if type(top) is not int or not 0 <= top <= TOP_LEVEL:
+        raise ValueError(f"top must be a whole number 0 to {TOP_LEVEL} (got {top!r})")
+    if practitioner_level is not None and (
+        type(practitioner_level) is not int or not 1 <= practitioner_level <= TOP_LEVEL
+    ):
+        raise ValueError(
+            f"practitioner_level must be None or a whole number 1 to {TOP_LEVEL} (got {practitioner_level!r})"
+        )
     if practitioner_level is not None and practitioner_level > top:
         return practitioner_level, "practitioner_level"
     if top <= 0:
