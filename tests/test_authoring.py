@@ -266,3 +266,45 @@ def test_plugin_new_refuses_what_it_cannot_write_in_one_line(run, args, said):
     r = run("plugin", "new", *args)
     assert_one_line_error(r)
     assert said in r.err
+
+
+COVENTRY_DATA = ROOT / "plugins" / "coventry" / "src" / "thresholdkit_coventry" / "data"
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("rm authority.yaml", "no data file gives the 'authority' section: add 'authority:'"),
+        (
+            "empty consent.yaml",
+            "no data file gives the 'consent' section: add 'consent:' at the top level of one (usually consent.yaml",
+        ),
+        ("add notes.yaml", "notes.yaml: 'foo' is not a section of plugin data"),
+    ],
+)
+def test_validate_names_the_file_and_the_fix_for_a_missing_or_unknown_section(run, tmp_path, change, said):
+    """Red team (attacker, F9): a missing authority.yaml, an empty consent.yaml and a stray
+    notes.yaml were reported as '(top level): ...' with no file and no fix."""
+    if not COVENTRY_DATA.is_dir():
+        pytest.skip("the coventry plugin's data is not in this checkout")
+    data = tmp_path / "data"
+    shutil.copytree(COVENTRY_DATA, data, ignore=shutil.ignore_patterns("checked.json"))
+    if change == "rm authority.yaml":
+        (data / "authority.yaml").unlink()
+    elif change == "empty consent.yaml":
+        (data / "consent.yaml").write_text("# nothing yet\n")
+    else:
+        (data / "notes.yaml").write_text("foo: 1\n")
+    report = json.loads(run("validate", str(data), "-f", "json").out)
+    problems = report[0]["problems"]
+    assert any(said in p for p in problems), problems
+    assert not any(p.startswith("(top level)") for p in problems), problems
+
+
+def test_validate_of_a_file_says_it_is_a_file(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("x")
+    for target in (str(tmp_path / "afile"), "afile"):
+        r = run("validate", target)
+        assert_one_line_error(r, code=2)
+        assert "is a file, not a data folder" in r.err

@@ -95,8 +95,13 @@ def validate_targets(target: str | None, sources: Path | None) -> list[dict[str,
     ``sources``: the folder of source texts given explicitly; None looks for each area's text
     (``$THRESHOLDKIT_SOURCES``, the plugin's own ``source/`` folder, a ``shared/seeds`` folder).
     """
-    if target and (Path(target).is_dir() or "/" in target):
+    if target and (Path(target).exists() or "/" in target):
         folder = Path(target)
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(
+                f"'{target}' is a file, not a data folder; give the folder that holds the plugin's YAML files, "
+                "or an installed area's id"
+            )
         if not folder.is_dir():
             raise UsageError(f"no such data folder '{target}'")
         return [validate_folder(folder, sources)]

@@ -165,5 +165,55 @@ def check_schema(data: Any, origin: dict[str, Path] | None = None, name: str = "
         message = " ".join(message.split())
         if len(message) > 160:
             message = message[:157] + "..."
-        problems.append(f"{where(origin, list(error.absolute_path))}: {message}{_hint(error)}")
+        top = _top_level(error, origin, name) if not error.absolute_path else None
+        problems.append(top or f"{where(origin, list(error.absolute_path))}: {message}{_hint(error)}")
     return problems
+
+
+#: The file of a plugin's data folder each section usually sits in (as ``plugin new`` writes them).
+SECTION_FILES = {
+    "schema_version": "authority.yaml",
+    "authority": "authority.yaml",
+    "document": "authority.yaml",
+    "levels": "authority.yaml",
+    "guidance": "authority.yaml",
+    "glossary": "authority.yaml",
+    "errata": "authority.yaml",
+    "indicator_sets": "indicators.yaml",
+    "pathway": "pathway.yaml",
+    "emergency": "pathway.yaml",
+    "contacts": "contacts.yaml",
+    "consent": "consent.yaml",
+}
+
+
+def _top_level(error: Any, origin: dict[str, Path] | None, name: str) -> str | None:
+    """A problem with the sections themselves, naming the file: a section no file gives (say,
+    an empty consent.yaml), or one that is not a section (named in the file that gives it)."""
+    if name != "authority" or not isinstance(error.instance, dict):
+        return None
+    if error.validator == "required":
+        missing = next(
+            (k for k in error.validator_value if k not in error.instance and error.message.startswith(repr(k))), None
+        )
+        if missing is None:
+            return None
+        usual = SECTION_FILES.get(missing, f"{missing}.yaml")
+        return (
+            f"no data file gives the '{missing}' section: add '{missing}:' at the top level of one "
+            f"(usually {usual}; a file that is empty or all comments gives nothing)"
+        )
+    if error.validator == "additionalProperties":
+        from thresholdkit.model.errors import did_you_mean
+
+        allowed = list(error.schema.get("properties", {}))
+        extra = next((k for k in error.instance if k not in allowed), None)
+        if extra is None:
+            return None
+        file = origin.get(str(extra)) if origin else None
+        head = f"{file.name}: " if file is not None else ""
+        return (
+            f"{head}'{extra}' is not a section of plugin data{did_you_mean(str(extra), allowed)}; "
+            f"the sections are {', '.join(allowed)}"
+        )
+    return None
