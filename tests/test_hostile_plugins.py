@@ -519,3 +519,27 @@ def test_an_area_that_takes_another_areas_name_is_pointed_out(install, monkeypat
     assert invoke("contacts", "coventry").out == before
     report = json.loads(invoke("validate", "copycat", "-f", "json").out)
     assert any("call themselves 'Coventry'" in n for n in report[0]["notes"])
+
+
+def test_one_distribution_listing_an_area_twice_gets_advice_that_works(install, monkeypatch):
+    """Red team (attacker, F10): an entry point listed twice in one entry_points.txt was a
+    conflict whose advice (choose the distribution with THRESHOLDKIT_PLUGINS) gave the same error."""
+    from hostile import DATA_PLUGIN, PRELUDE, coventry_files, write_dist, write_package
+
+    site = install()
+    write_package(
+        site,
+        "hostile_twice",
+        PRELUDE.replace("@LOG@", repr(str(site / "calls.log"))) + DATA_PLUGIN,
+        coventry_files("twice"),
+    )
+    write_dist(site, "thresholdkit_twice", {"twice": "hostile_twice:plugin"})
+    info = site / "thresholdkit_twice-1.0.dist-info" / "entry_points.txt"
+    info.write_text(info.read_text() + "twice = hostile_twice:plugin\n")
+    for allow in ("coventry,twice", "coventry,twice=thresholdkit_twice"):
+        monkeypatch.setenv("THRESHOLDKIT_PLUGINS", allow)
+        r = invoke("contacts", "twice")
+        assert_one_line_error(r)
+        assert "listed 2 times in the entry points of one distribution" in r.err, r.err
+        assert "THRESHOLDKIT_PLUGINS=" not in r.err  # no advice that cannot help
+    assert invoke("contacts", "coventry").code == 0

@@ -259,3 +259,12 @@ def test_a_json_case_file_is_read_as_json(run, tmp_path):
     flow = tmp_path / "flow.yaml"
     flow.write_text("{area: coventry, level: 4}")  # a YAML flow mapping: still YAML
     assert run("assess", "coventry", str(flow)).code == 0
+
+
+@pytest.mark.parametrize("given", ["", " ", "\t"])
+def test_an_empty_indicator_option_says_so(run, given):
+    """Red team (attacker, F10): `-i ''` said "the merged case: 'indicators' must be a list of
+    indicator ids (strings)", thresholdkit's own wording for what the user did not do."""
+    r = run("assess", "coventry", "-i", given)
+    assert_one_line_error(r, 2)
+    assert "an empty indicator id was given (--indicator" in r.err and "merged case" not in r.err

@@ -232,10 +232,15 @@ def resolve(records: list[PluginRecord]) -> dict[str, PluginRecord]:
             continue
         names = " and ".join(c.label for c in claims)
         example = ",".join(f"{area}={c.dist}" for c in claims[:1])
+        one_dist = len({dist_key(c.dist or "") for c in claims}) == 1
         for c in claims:
             c.status = "conflict"
             c.error = (
-                f"area '{area}' is claimed by {len(claims)} plugins ({names}); uninstall one, or choose "
+                # choosing a distribution cannot help when one distribution claims the id twice
+                f"area '{area}' is listed {len(claims)} times in the entry points of one distribution ({c.label}); "
+                "list it once in that package's entry points and install it again"
+                if one_dist
+                else f"area '{area}' is claimed by {len(claims)} plugins ({names}); uninstall one, or choose "
                 f"one with {ENV_ALLOW}={example}"
             )
     return served

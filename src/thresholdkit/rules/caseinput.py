@@ -38,8 +38,13 @@ def id_list(ids: Any, name: str = "indicator_ids") -> list[str]:
         raise UsageError(f"{name} must be a list of indicator ids, not a {type(ids).__name__} (got {ids!r:.60})")
     out = list(ids)
     for item in out:
-        if not isinstance(item, str) or not item:
-            raise UsageError(f"{name} must hold indicator ids (non-empty strings); got {item!r:.60}")
+        if not isinstance(item, str):
+            raise UsageError(f"{name} must hold indicator ids (strings); got {item!r:.60}")
+        if not item.strip():
+            raise UsageError(
+                f"an empty indicator id was given ({name} {item!r}); give an id, as 'thresholdkit indicators AREA' "
+                "lists them"
+            )
     return out
 
 
@@ -72,7 +77,7 @@ def merge_case(
         if given is not None and given.lower() != area.lower():
             raise UsageError(f"{where} is for area '{given}', not '{area}'")
         out["area"] = area.lower()
-    indicators = id_list(indicators, "indicators")
+    indicators = id_list(indicators, "--indicator")
     from_file = base.get("indicators", [])
     ids = list(from_file)
     for iid in indicators:
