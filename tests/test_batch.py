@@ -307,3 +307,34 @@ def test_batch_refuses_to_write_its_results_over_its_input(run, tmp_path, how):
     r = run("batch", str(src), "-o", str(out))
     assert_one_line_error(r, code=2)
     assert "is the input file" in r.err and src.read_text() == text
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "ok"),
+    [
+        ("age", "1_2", False),
+        ("age", "\u0661\u0662", False),  # Arabic-Indic digits
+        ("age", "\uff14", False),  # a full-width 4
+        ("age", "12", True),
+        ("age", " +12 ", True),
+        ("attendance_percent", "nan", False),
+        ("attendance_percent", "inf", False),
+        ("attendance_percent", "9_2", False),
+        ("attendance_percent", "92.5", True),
+        ("attendance_percent", "1e2", True),
+        ("attendance_percent", ".5", True),
+        ("level", "4_0", False),
+    ],
+)
+def test_csv_numbers_are_ascii_digits(column, cell, ok):
+    """Red team (attacker, F10): CSV cells took Python's int()/float() spellings: '1_2' was 12,
+    Arabic-Indic and full-width digits were numbers, 'nan' a percentage."""
+    from thresholdkit.batch.engine import read_csv
+
+    row = {"id": "1", "area": "telford", "school_phase": "secondary", column: cell}
+    text = ",".join(row) + "\n" + ",".join(row.values()) + "\n"
+    ((_, item),) = list(read_csv(io.BytesIO(text.encode())))
+    failed = getattr(item, "error", None)
+    assert (failed is None) == ok, failed
+    if not ok:
+        assert "digits 0-9" in failed

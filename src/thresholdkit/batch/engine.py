@@ -786,16 +786,10 @@ def _csv_value(name: str, text: str) -> Any:
     field = FACTS.get(name) or CASE_FIELDS.get(name)
     if field is None or "string" in field.types:
         return text
-    if "integer" in field.types:
-        try:
-            return int(text)
-        except ValueError:
-            raise ValueError(f"'{name}' must be a whole number (got '{text}')") from None
-    if "number" in field.types:
-        try:
-            return float(text)
-        except ValueError:
-            raise ValueError(f"'{name}' must be a number (got '{text}')") from None
+    if "integer" in field.types or "number" in field.types:
+        convert = _csv_converter(name)
+        assert convert is not None
+        return convert(text)
     if "boolean" in field.types:
         low = text.lower()
         if low in _TRUE:
@@ -809,6 +803,9 @@ def _csv_value(name: str, text: str) -> Any:
 CSV_INPUT = (*(name for name in CASE_FIELDS if name != "facts"), *FACT_NAMES)
 
 
+#: A whole number and a decimal number as a CSV cell may write them: ASCII digits only.
+_WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*", re.ASCII)
+_DECIMAL = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*", re.ASCII)
 _SURROGATE = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8 (surrogateescape)
 
 
@@ -820,19 +817,17 @@ def _csv_converter(name: str) -> Callable[[str], Any] | None:
     if "integer" in field.types:
 
         def whole(text: str) -> int:
-            try:
-                return int(text)
-            except ValueError:
-                raise ValueError(f"'{name}' must be a whole number (got '{text}')") from None
+            if _WHOLE.fullmatch(text) is None:  # int() takes '1_2', '١٢' and '４' too
+                raise ValueError(f"'{name}' must be a whole number in digits 0-9 (got '{text}')")
+            return int(text)
 
         return whole
     if "number" in field.types:
 
         def number(text: str) -> float:
-            try:
-                return float(text)
-            except ValueError:
-                raise ValueError(f"'{name}' must be a number (got '{text}')") from None
+            if _DECIMAL.fullmatch(text) is None:  # float() takes 'nan', 'inf', '1_2' and other digits too
+                raise ValueError(f"'{name}' must be a number in digits 0-9, such as 92.5 (got '{text}')")
+            return float(text)
 
         return number
     return lambda text: _csv_value(name, text)
