@@ -338,3 +338,14 @@ def test_csv_numbers_are_ascii_digits(column, cell, ok):
     assert (failed is None) == ok, failed
     if not ok:
         assert "digits 0-9" in failed
+
+
+def test_a_record_giving_its_id_twice_does_not_report_either_as_its_id():
+    """Red team (attacker, F10): a record giving 'id' twice was reported under the last one, a
+    guess at which record it was; the error row leaves the id (or area) given twice empty."""
+    from thresholdkit.batch.engine import decode_line
+
+    twice_id = decode_line(1, b'{"id":"t","level":2,"id":"t2","area":"coventry"}')
+    assert twice_id.error and twice_id.id is None and twice_id.area == "coventry"
+    twice_area = decode_line(2, b'{"id":"u","area":"coventry","area":"telford","level":2}')
+    assert twice_area.error and twice_area.id == "u" and twice_area.area is None

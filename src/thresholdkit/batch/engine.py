@@ -754,9 +754,12 @@ def decode_line(n: int, line: bytes) -> CaseRecord | BatchResult:
         if not _no_repeated_keys(line, [rec]):
             twice = _repeated_key(line)
             if twice is not None:
-                rec_id, area = _salvage(line)
+                rec_id, area = _salvage(line)  # the last of each key: not to be trusted for the key given twice
                 return _error(
-                    n, f"the key '{twice[:40]}' is given twice in this record; give each key once", rec_id, area
+                    n,
+                    f"the key '{twice[:40]}' is given twice in this record; give each key once",
+                    None if twice == "id" else rec_id,
+                    None if twice == "area" else area,
                 )
         return rec
     except RecursionError:
