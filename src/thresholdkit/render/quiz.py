@@ -136,9 +136,9 @@ def run_interactive(m: dict[str, Any], ask: Any, say: Any) -> int:
     """Ask one indicator at a time; return the score. ``ask``/``say`` are prompt/echo functions."""
     missed = []
     score = 0
-    say(m["disclaimer"])
     if m["stale"]:
         say(f"Review status: {m['review']}")
+    say(m["disclaimer"])
     for q in m["questions"]:
         say(f"\n{q['n']}. {q['text']}  ({q['set_title']}; {q['domain']})")
         answer = ask("Level (1-4)")
