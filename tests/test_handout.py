@@ -281,3 +281,16 @@ def test_every_quiz_surface_says_it_supports_professional_judgement(run):
         model = quiz.quiz_model(area, 2, 1)
         quiz.run_interactive(model, lambda _prompt: 1, said.append)
         assert DISCLAIMER in said[:2] and said[-1].strip() == DISCLAIMER  # after the review status, if any
+
+
+@pytest.mark.parametrize("area_id", AREAS)
+def test_the_markdown_emergency_lines_carry_their_printed_hours(area_id):
+    """Red team (surfaces, F8): Worcestershire's Markdown emergency list read "Family Front Door:
+    01905 822666 (During the following working hours)" with the hours left out, so "following"
+    seemed to point at the out-of-hours line."""
+    model = handout.area_model(REG.area(area_id), [4])
+    md = handout.render_markdown(model).replace("\\", "")
+    emergency = md[md.index("## Emergency") : md.index("## Level 4")]
+    for c in model["emergency"]["referral"]:
+        if c["hours_aside"]:
+            assert f"({c['hours_aside']})" in emergency, c["name"]

@@ -450,7 +450,7 @@ def render_markdown(model: dict[str, Any]) -> str:
     out += ["**Continuum of need:** " + " → ".join(f"{c['level']} {e(c['name'])}" for c in model["continuum"]), ""]
     out += ["## Emergency", "", "**If a child is in immediate danger, call 999.**", ""]
     out += [f"- {e(q['text'])} ({e(q['source'])})" for q in model["emergency"]["statement"]]
-    out += [f"- {e(c['name'])}: {e(', '.join(c['phones']))}" for c in model["emergency"]["referral"]]
+    out += [_line_md(c, e) for c in model["emergency"]["referral"]]
     out.append("")
     for lv in model["levels"]:
         out += [f"## Level {lv['level']}: {e(lv['name'])}", ""]
@@ -504,11 +504,7 @@ def render_markdown(model: dict[str, Any]) -> str:
     for title, items in (("Referral lines", model["in_hours"]), ("Out of hours", model["out_of_hours"])):
         if items:
             out += [f"**{title}:**", ""]
-            out += [
-                f"- {e(c['name'])}: {e(', '.join(c['phones']))}"
-                + (f" ({e(c['hours_aside'])})" if c["hours_aside"] else "")
-                for c in items
-            ]
+            out += [_line_md(c, e) for c in items]
             out.append("")
     if model["no_out_of_hours"]:
         out += [e(model["no_out_of_hours"]), ""]
@@ -518,6 +514,12 @@ def render_markdown(model: dict[str, Any]) -> str:
         f"plugin {e(model['versions']['plugin'])}."
     )
     return "\n".join(out) + "\n"
+
+
+def _line_md(c: Mapping[str, Any], e: Any) -> str:
+    """A line to call as a Markdown item: its name, numbers (with their labels) and printed hours
+    (a label such as "During the following working hours" is followed by the hours it means)."""
+    return f"- {e(c['name'])}: {e(', '.join(c['phones']))}" + (f" ({e(c['hours_aside'])})" if c["hours_aside"] else "")
 
 
 def compare_model(areas: list[Area], level: int | None, concept: str | None) -> dict[str, Any]:
