@@ -90,3 +90,27 @@ def test_widths_are_those_of_the_step_by_step_rule() -> None:
         assert cut_to_fit(natural, floors, sum(natural) - budget) == _fit_one_step_at_a_time(natural, floors, budget)
 
     check()
+
+
+@pytest.mark.parametrize("columns", ["20", "40", "60", "80", "100"])
+def test_a_telephone_number_is_never_split_over_two_lines(run, monkeypatch, columns):
+    """Red team (surfaces, F6): at 60 columns and below, tables and the emergency route split
+    numbers ("024 7678" / "8555"), and quoted statements did at 80: a number read off the screen
+    could be misread. Each number printed in the data appears whole on one line: in the route
+    and the statements at any width, in tables wherever the table can fit with it whole."""
+    import re
+
+    from conftest import usable_areas
+
+    monkeypatch.setenv("COLUMNS", columns)
+    phone = re.compile(r"^\(?0\d{2,5}\)?( \d{3,6}){1,2}$")
+    areas = usable_areas(Registry.load())
+    outputs = {a.id: [run("assess", a.id, "-l", "4").out] for a in areas}
+    if int(columns) >= 80:
+        for a in areas:
+            outputs[a.id] += [run("contacts", a.id).out, run("compare", "contacts").out]
+    for a in areas:
+        for number in {p["number"] for c in a.contacts() for p in c.get("phone", []) if phone.match(p["number"])}:
+            for out in outputs[a.id]:
+                if number.split()[-1] in out:  # printed here: then whole, on one line
+                    assert number in out, (a.id, number, columns)

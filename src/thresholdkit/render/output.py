@@ -87,6 +87,30 @@ def terminal_width() -> int:
     return width if 20 <= width <= 10_000 else DEFAULT_WIDTH
 
 
+#: A UK telephone number as the documents print them ("024 7683 2222", "(01432) 260800",
+#: "0808 800 5000"): wrapped as one word, never split over two lines.
+_PHONE = re.compile(r"\(?\b0\d{2,5}\)?(?: \d{3,6}){1,2}\b")
+_KEEP = "\ue000"  # a private-use character: the space inside a number while lines are wrapped
+
+
+def _joined(match: re.Match[str]) -> str:
+    return match.group().replace(" ", _KEEP)
+
+
+def wrap(text: str, width: int, **options: Any) -> list[str]:
+    """:func:`textwrap.wrap`, keeping each telephone number whole on a line (where it fits)."""
+    import textwrap
+
+    if _KEEP in text or not any(ch.isdigit() for ch in text):
+        return textwrap.wrap(text, width, **options)
+    kept = _PHONE.sub(_joined, text)
+    return [line.replace(_KEEP, " ") for line in textwrap.wrap(kept, width, **options)]
+
+
+def _longest_phone(text: str) -> int:
+    return max((len(m.group()) for m in _PHONE.finditer(text)), default=0) if any(c.isdigit() for c in text) else 0
+
+
 def fit_widths(headers: Sequence[str], data: Sequence[Sequence[str]], total: int) -> list[int] | None:
     """Column widths that fit ``total`` characters with two spaces between columns, taking
     from the widest columns first; None when the table fits as it is. A column keeps at least
@@ -100,6 +124,11 @@ def fit_widths(headers: Sequence[str], data: Sequence[Sequence[str]], total: int
     if sum(natural) <= budget:
         return None
     plain = [min(w, max(MIN_COLUMN, len(h))) for w, h in zip(natural, headers, strict=True)]
+    # nor, where the table can still fit, below its longest telephone number (never split a number)
+    phones = [max((_longest_phone(row[i]) for row in data), default=0) for i in range(len(headers))]
+    whole = [min(w, max(f, p)) for w, f, p in zip(natural, plain, phones, strict=True)]
+    if sum(whole) <= budget:
+        plain = whole
     # a column of single tokens (ids, numbers, dates) is not broken up to half the width, since ids
     # are copied and pasted (a longer one wraps); when even that cannot fit, every column may wrap
     keep = [
@@ -143,8 +172,6 @@ def text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: 
     The cells are wrapped here with :mod:`textwrap` and tabulate lays out the wrapped lines: the
     same table as tabulate's own ``maxcolwidths`` gives, in half the time (its wrapper compiles
     its patterns on every call), and every lookup prints a table."""
-    import textwrap
-
     import tabulate as tabulate_module
 
     tabulate_module.MIN_PADDING = 0  # no padding beyond the two spaces between columns: widths are ours
@@ -157,7 +184,7 @@ def text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: 
                 value
                 if len(value) <= width
                 else "\n".join(
-                    line for part in value.splitlines() or [""] for line in (textwrap.wrap(part, width) or [""])
+                    line for part in value.splitlines() or [""] for line in (wrap(part, width) or [""])
                 )
                 for value, width in zip(row, widths, strict=True)
             ]
@@ -206,15 +233,13 @@ class Doc:
 
     def text(self) -> str:
         """Plain text, wrapped to the terminal (at most 100 columns: long lines read badly)."""
-        import textwrap
-
         width = min(100, terminal_width())
         out = [self.title, "=" * min(len(self.title), width - 2)]
         for heading, lines in self.blocks:
             out += ["", heading, "-" * min(len(heading), width - 2)]
             for line in lines:
                 indent = " " * len(SUB_ITEM) if line.startswith(SUB_ITEM) else "    "
-                out.append(textwrap.fill(line, width, subsequent_indent=indent) if len(line) > width else line)
+                out.append("\n".join(wrap(line, width, subsequent_indent=indent)) if len(line) > width else line)
         return "\n".join(out)
 
     def markdown(self) -> str:
