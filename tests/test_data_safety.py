@@ -199,3 +199,17 @@ def test_an_emergency_route_without_a_number_to_call_is_refused(run, tmp_path, o
     (data / "pathway.yaml").write_text(pathway.replace(old, new), encoding="utf-8")
     r = run("validate", str(data), "-f", "json")
     assert r.code == 1 and said in " ".join(r.out.split())
+
+
+def test_two_levels_under_one_name_are_refused(run, tmp_path):
+    """Red team (attacker, F10): validate passed an area whose level 1 was renamed "Statutory
+    Intervention", the name of its level 4."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data, ignore=shutil.ignore_patterns("checked.json"))
+    authority = (data / "authority.yaml").read_text(encoding="utf-8")
+    assert 'name: "Universal"' in authority
+    (data / "authority.yaml").write_text(
+        authority.replace('name: "Universal"', 'name: "Statutory Intervention"', 1), encoding="utf-8"
+    )
+    r = run("validate", str(data), "-f", "json")
+    assert r.code == 1 and "each level needs its own name" in " ".join(r.out.split())

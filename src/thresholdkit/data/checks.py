@@ -97,6 +97,15 @@ def check_consistency(data: dict[str, Any], origin: dict[str, Path] | None = Non
     levels = [lv["level"] for lv in data["levels"]]
     if sorted(levels) != [1, 2, 3, 4]:
         problems.append(f"{where('levels')}: levels must be 1, 2, 3 and 4 once each (found {levels})")
+    named: dict[str, int] = {}
+    for i, lv in enumerate(data["levels"]):  # two levels under one name: "Level 4" could read as level 1
+        key = " ".join(str(lv["name"]).casefold().split())
+        if key in named:
+            problems.append(
+                f"{where('levels', i, 'name')}: level {lv['level']} has the name '{lv['name']}' of level "
+                f"{named[key]}; each level needs its own name, as the document prints it"
+            )
+        named.setdefault(key, lv["level"])
 
     contact_ids: set[str] = set()
     for i, c in enumerate(data["contacts"]):
