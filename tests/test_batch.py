@@ -349,3 +349,21 @@ def test_a_record_giving_its_id_twice_does_not_report_either_as_its_id():
     assert twice_id.error and twice_id.id is None and twice_id.area == "coventry"
     twice_area = decode_line(2, b'{"id":"u","area":"coventry","area":"telford","level":2}')
     assert twice_area.error and twice_area.id == "u" and twice_area.area is None
+
+
+def test_batch_refuses_to_overwrite_the_file_on_its_standard_input(tmp_path):
+    """Red team (round 2, 4): `batch - -o cases.jsonl < cases.jsonl` replaced the cases."""
+    src = tmp_path / "cases.jsonl"
+    text = '{"id":1,"area":"coventry","level":2}\n'
+    src.write_text(text)
+    for out in (str(src), "/dev/stdin"):
+        with open(src, "rb") as fh:
+            done = subprocess.run(
+                [sys.executable, "-m", "thresholdkit", "batch", "-", "-o", out],
+                stdin=fh,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        assert done.returncode == 2 and "is the input file" in done.stderr, (out, done.stderr)
+        assert src.read_text() == text

@@ -268,3 +268,18 @@ def test_an_empty_indicator_option_says_so(run, given):
     r = run("assess", "coventry", "-i", given)
     assert_one_line_error(r, 2)
     assert "an empty indicator id was given (--indicator" in r.err and "merged case" not in r.err
+
+
+def test_a_json_case_with_a_huge_number_or_nothing_is_a_one_line_error(run, tmp_path):
+    """Red team (round 2, 1 and 8): a JSON case with an integer of more than 4300 digits gave
+    "internal error"; an empty .json file spoke of the JSON parser instead of an empty case."""
+    for name, text, said in (
+        ("huge.json", '{"area": "coventry", "level": ' + "9" * 5000 + "}", "too long"),
+        ("huge.yaml", '{"area": "coventry", "level": ' + "9" * 5000 + "}", "too long"),
+        ("empty.json", "  \n", "the case file is empty"),
+    ):
+        path = tmp_path / name
+        path.write_text(text)
+        r = run("assess", "coventry", str(path))
+        assert_one_line_error(r, 2)
+        assert said in r.err, r.err

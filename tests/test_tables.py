@@ -103,7 +103,7 @@ def test_a_telephone_number_is_never_split_over_two_lines(run, monkeypatch, colu
     from conftest import usable_areas
 
     monkeypatch.setenv("COLUMNS", columns)
-    phone = re.compile(r"^\(?0\d{2,5}\)?( \d{3,6}){1,2}$")
+    phone = re.compile(r"^\(?0\d{2,5}\)?( \d{3,8}){1,2}$")
     areas = usable_areas(Registry.load())
     outputs = {a.id: [run("assess", a.id, "-l", "4").out] for a in areas}
     if int(columns) >= 80:
@@ -114,3 +114,13 @@ def test_a_telephone_number_is_never_split_over_two_lines(run, monkeypatch, colu
             for out in outputs[a.id]:
                 if number.split()[-1] in out:  # printed here: then whole, on one line
                     assert number in out, (a.id, number, columns)
+
+
+@pytest.mark.parametrize("number", ["024 7683 2222", "024 76785621", "(01432) 260800", "0808 800 5000", "01905 822666"])
+def test_wrap_keeps_each_printed_form_of_number_whole(number):
+    """Red team (round 2, 5): "024 76785621" (a group of eight digits) was still split."""
+    from thresholdkit.render.output import wrap
+
+    for width in range(len(number), len(number) + 12):
+        lines = wrap(f"Call the hub on {number} today, or later", width)
+        assert any(number in line for line in lines), (number, width, lines)

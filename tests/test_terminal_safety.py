@@ -21,7 +21,8 @@ from thresholdkit.data.checks import check_controls
 from thresholdkit.model.errors import visible
 
 FIXTURE_DATA = Path(__file__).parent.parent / "plugins" / "coventry" / "src" / "thresholdkit_coventry" / "data"
-ACTS = ("\x1b", "\x9b", "\u202e", "\x07", "\x08", "\x7f")  # ESC, CSI (C1), RLO, BEL, BS, DEL
+# ESC, CSI (C1), RLO, BEL, BS, DEL, CR, a zero-width space, a byte-order mark, a line separator
+ACTS = ("\x1b", "\x9b", "\u202e", "\x07", "\x08", "\x7f", "\r", "\u200b", "\ufeff", "\u2028")
 
 
 def _raw_controls(text: str) -> list[str]:
@@ -46,7 +47,7 @@ def test_plugin_text_with_a_terminal_control_is_refused(run, tmp_path, ch):
 
 
 def test_the_control_check_allows_whitespace_and_names_the_place():
-    assert check_controls({"a": ["line one\nline two\ttab\r"]}) == []
+    assert check_controls({"a": ["line one\nline two\ttab"]}) == []  # YAML gives LF, never CR
     (problem,) = check_controls({"contacts": [{"name": "x\x1b[8m"}]})
     assert problem.startswith("contacts[0].name: holds \\x1b")
 
@@ -55,6 +56,7 @@ def test_visible_escapes_exactly_what_a_terminal_acts_on():
     assert visible("plain text, 024 7683 2222 \u2013 \u00e9") == "plain text, 024 7683 2222 \u2013 \u00e9"
     assert visible("a\tb\nc") == "a\tb\nc"
     assert visible("\x1b[2J\u202e\x9b") == "\\x1b[2J\\u202e\\x9b"
+    assert visible("r5\rEVIL poor-\u200bsupervision") == "r5\\x0dEVIL poor-\\u200bsupervision"
 
 
 def test_an_error_echoing_input_shows_the_escape(run, tmp_path):
@@ -104,3 +106,23 @@ def test_csv_batch_output_shows_control_characters_as_escapes(tmp_path, jobs):
         else:  # JSON Lines keeps the id exactly (JSON escapes control characters itself)
             assert "\\u001b[1A" in text
 
+
+
+def test_an_invisible_character_in_an_id_is_shown_in_the_error(run):
+    """Red team (round 2, 3): a zero-width space pasted into an id gave "unknown indicator
+    'poor-supervision' ... did you mean 'poor-supervision'"."""
+    r = run("assess", "coventry", "-i", "poor-\u200bsupervision")
+    assert_one_line_error(r)
+    assert "poor-\\u200bsupervision" in r.err and "\u200b" not in r.err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_carriage_return_in_a_csv_cell_is_shown(tmp_path, jobs):
+    """Red team (round 2, 2): an id holding CR returned the cursor over the row on a terminal."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text('{"id":"r5\\rEVIL","area":"coventry","level":2}\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    done = batch_process(str(src), "-o", str(out), "--jobs", jobs)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "\r" not in text and "r5\\x0dEVIL" in text

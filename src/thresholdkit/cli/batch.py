@@ -55,8 +55,9 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
     from thresholdkit.data.atomic import SafeOutput
 
     out = SafeOutput(output)  # a bad output path is refused before anything is read
-    if input_path != "-" and out.kind == "file" and _same_file(source, out.target):
-        source.close()
+    if out.kind == "file" and _same_file(source, out.target):  # standard input too: '< cases.jsonl'
+        if input_path != "-":
+            source.close()
         raise UsageError(
             f"-o '{output}' is the input file: the results would replace the cases; give another output file"
         )

@@ -290,7 +290,8 @@ def check_tags(data: dict[str, Any], origin: dict[str, Path] | None = None, *, r
 def check_controls(node: Any, origin: dict[str, Path] | None = None) -> list[str]:
     """Text a terminal would act on rather than show: a control character (an escape sequence
     could move the cursor and overwrite another area's number on screen) or a bidirectional
-    override, in any key or value. Tab, LF and CR are whitespace and allowed."""
+    override, a zero-width character or CR, in any key or value (YAML reads line ends as LF). Tab
+    and LF are allowed."""
     found: list[tuple[tuple[Any, ...], str]] = []
     _find_controls(node, (), found)
     return [

@@ -14,10 +14,14 @@ EXIT_PARTIAL = 4
 EXIT_INTERRUPTED = 130
 
 
-#: Characters a terminal acts on rather than shows: C0 controls but tab, LF and CR (whitespace,
-#: which messages fold and CSV quotes), DEL, C1 controls, and the bidirectional marks, embeddings,
-#: overrides and isolates that reorder a line as it is displayed.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Characters a terminal acts on rather than shows, or that cannot be seen: C0 controls but tab
+#: and LF (whitespace: messages fold them, CSV quotes them), CR (it returns the cursor over what
+#: was written), DEL, C1 controls, the bidirectional marks, embeddings, overrides and isolates
+#: that reorder a line as it is displayed, the line and paragraph separators, and the zero-width
+#: characters (an id holding one looks like another: "poor-supervision", "poor-\u200bsupervision").
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -27,8 +31,9 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """``text`` with every character a terminal would act on shown as an escape (``\\x1b``,
-    ``\\u202e``): text that came from input or a plugin and is echoed back cannot move the
-    cursor, clear or hide what is on screen, or reorder a line."""
+    ``\\x0d``, ``\\u202e``, ``\\u200b``): text that came from input or a plugin and is echoed
+    back cannot move the cursor, clear or hide what is on screen, reorder a line, or pass for
+    other text (see :data:`_INVISIBLE`)."""
     if text.isprintable():  # the usual case, checked in C
         return text
     return _INVISIBLE.sub(_escape, text)

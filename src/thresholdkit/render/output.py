@@ -88,8 +88,8 @@ def terminal_width() -> int:
 
 
 #: A UK telephone number as the documents print them ("024 7683 2222", "(01432) 260800",
-#: "0808 800 5000"): wrapped as one word, never split over two lines.
-_PHONE = re.compile(r"\(?\b0\d{2,5}\)?(?: \d{3,6}){1,2}\b")
+#: "0808 800 5000", "024 76785621"): wrapped as one word, never split over two lines.
+_PHONE = re.compile(r"\(?\b0\d{2,5}\)?(?: \d{3,8}){1,2}\b")
 _KEEP = "\ue000"  # a private-use character: the space inside a number while lines are wrapped
 
 

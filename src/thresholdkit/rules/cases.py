@@ -110,12 +110,16 @@ def _parse_json(text: str, name: str, *, strict: bool) -> Any:
     def constant(word: str) -> Any:
         raise UsageError(f"{name}: {word} is not a number; give a number or leave the fact out")
 
+    if not text.strip():
+        raise UsageError(f"{name}: the case file is empty; give 'indicators', 'level' or 'facts'")
     try:
         case = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
     except json.JSONDecodeError as exc:
         if not strict:
             return _NOT_JSON
         raise UsageError(f"{name}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except ValueError:  # Python's limit on the digits of an integer (4300)
+        raise UsageError(f"{name}: a number in the case is too long; give it in at most 4300 digits") from None
     except RecursionError:
         raise UsageError(f"{name}: the JSON is nested too deeply") from None
     if case is None:
