@@ -17,10 +17,11 @@ EXIT_INTERRUPTED = 130
 #: Characters a terminal acts on rather than shows, or that cannot be seen: C0 controls but tab
 #: and LF (whitespace: messages fold them, CSV quotes them), CR (it returns the cursor over what
 #: was written), DEL, C1 controls, the bidirectional marks, embeddings, overrides and isolates
-#: that reorder a line as it is displayed, the line and paragraph separators, and the zero-width
-#: characters (an id holding one looks like another: "poor-supervision", "poor-\u200bsupervision").
+#: that reorder a line as it is displayed, and the zero-width characters (an id holding one looks
+#: like another: "poor-supervision", "poor-\u200bsupervision"). The line and paragraph separators
+#: (U+2028, U+2029) are whitespace: messages fold them, and the site's script data escapes them.
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
 )
 
 
