@@ -820,7 +820,8 @@ def _csv_converter(name: str) -> Callable[[str], Any] | None:
     if "integer" in field.types:
 
         def whole(text: str) -> int:
-            if _WHOLE.fullmatch(text) is None:  # int() takes '1_2', '١٢' and '４' too
+            # int() takes '1_2', '١٢' and '４' too: ASCII digits only ('12' without the regex)
+            if not (text.isascii() and text.isdigit()) and _WHOLE.fullmatch(text) is None:
                 raise ValueError(f"'{name}' must be a whole number in digits 0-9 (got '{text}')")
             return int(text)
 
@@ -828,7 +829,8 @@ def _csv_converter(name: str) -> Callable[[str], Any] | None:
     if "number" in field.types:
 
         def number(text: str) -> float:
-            if _DECIMAL.fullmatch(text) is None:  # float() takes 'nan', 'inf', '1_2' and other digits too
+            plain = text.isascii() and text.replace(".", "", 1).isdigit()  # '92.5', '100': the usual cells
+            if not plain and _DECIMAL.fullmatch(text) is None:  # float() takes 'nan', 'inf', '1_2', '١٢' too
                 raise ValueError(f"'{name}' must be a number in digits 0-9, such as 92.5 (got '{text}')")
             return float(text)
 
@@ -1138,11 +1140,25 @@ def _plain_heads(heads: list[str]) -> bool:
     if not heads:
         return True
     blob = ",".join(heads)
-    if '"' in blob or not blob.isprintable() or blob.startswith(CSV_DANGER):  # isprintable: no CR, LF, ESC ...
+    if '"' in blob or not _printable(blob) or blob.startswith(CSV_DANGER):
         return False
     if blob.count(",") != 5 * len(heads) - 1:
         return False
     return not any(c in blob and "," + c in blob for c in CSV_DANGER)
+
+
+#: The ASCII characters that are not printable (C0 controls, CR and LF among them, and DEL).
+_ASCII_CONTROLS = bytes([*range(32), 127])
+
+
+def _printable(text: str) -> bool:
+    """``text.isprintable()``, faster for ASCII text (the usual case): str.isprintable looks each
+    character up in the Unicode tables (about 5 ns each), deleting the ASCII controls from the
+    encoded bytes is about four times faster."""
+    if text.isascii():  # a flag the string keeps: no scan
+        raw = text.encode("ascii")
+        return len(raw.translate(None, _ASCII_CONTROLS)) == len(raw)
+    return text.isprintable()
 
 
 def _encode_csv_rows_each(results: Iterable[BatchResult]) -> str:
