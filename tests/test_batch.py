@@ -367,3 +367,22 @@ def test_batch_refuses_to_overwrite_the_file_on_its_standard_input(tmp_path):
             )
         assert done.returncode == 2 and "is the input file" in done.stderr, (out, done.stderr)
         assert src.read_text() == text
+
+
+def test_endless_input_is_refused_with_bounded_memory(run, tmp_path, monkeypatch):
+    """Checked as a user before resolving: `batch /dev/zero` grew without bound until the
+    kernel killed it (exit 137). A device is refused before anything is read (/dev/null, empty,
+    is still read), and a line longer than MAX_LINE ends the run in one line, its output unwritten."""
+    from conftest import assert_one_line_error
+
+    from thresholdkit.batch import run as batchrun
+    from thresholdkit.model.errors import UsageError
+
+    r = run("batch", "/dev/zero")
+    assert_one_line_error(r, code=2)
+    assert "it is a device" in r.err
+    assert run("batch", "/dev/null").code == 0
+    monkeypatch.setattr(batchrun, "MAX_LINE", 1000)
+    monkeypatch.setattr(batchrun, "BLOCK", 100)  # reads shorter than the line, as a pipe gives them
+    with pytest.raises(UsageError, match="a line longer than"):
+        batchrun.run(io.BytesIO(b'{"id": 1}\n' + b"\0" * 5000), io.BytesIO(), "jsonl", "jsonl")

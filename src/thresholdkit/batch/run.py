@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from thresholdkit.batch import engine as batch
+from thresholdkit.model.errors import UsageError
 
 CHUNK = 2000  # records per chunk for CSV input
 BLOCK = 1 << 20  # bytes per chunk for JSON Lines input
@@ -38,6 +39,8 @@ RANGES_PER_JOB = 4
 #: The smallest byte range given a worker of its own (THRESHOLDKIT_BATCH_MIN_RANGE overrides it;
 #: tests make it tiny so that range boundaries land everywhere).
 MIN_RANGE = 1 << 20
+#: The longest line read as one record; a longer one ends the run with an error (memory stays bounded).
+MAX_LINE = 64 << 20
 #: The garbage collector's thresholds during a run: a batch allocates millions of short-lived
 #: objects and no cycles, and the default thresholds spend a quarter of the time collecting.
 GC_THRESHOLD = (100_000, 50, 1000)
@@ -112,6 +115,11 @@ def _line_blocks(
         if long is not None:
             searched = len(long) - 1  # before it, no line end (its last byte may be a CR)
             long += block
+            if len(long) > MAX_LINE:  # endless input with no line end (a pipe from /dev/zero): stop, in one line
+                raise UsageError(
+                    f"record {start}: a line longer than {MAX_LINE // 1048576} MiB; "
+                    "give one JSON record per line"
+                )
             cut = max(long.rfind(b"\n", searched), long.rfind(b"\r", searched, len(long) - 1)) + 1
             if cut == 0:
                 continue

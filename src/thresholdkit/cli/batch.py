@@ -52,6 +52,7 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
         source = stdin().buffer if input_path == "-" else open(input_path, "rb")  # noqa: SIM115
     except OSError as exc:
         raise UsageError(f"cannot read '{input_path}': {exc.strerror}") from None
+    _refuse_device(source, input_path)
     from thresholdkit.data.atomic import SafeOutput
 
     out = SafeOutput(output)  # a bad output path is refused before anything is read
@@ -98,6 +99,25 @@ def batch(input_path: str, output: str, fmt_in: str | None, fmt_out: str | None,
         )
         return EXIT_INTERRUPTED
     return EXIT_PARTIAL if summary.errors else 0
+
+
+def _refuse_device(source: object, input_path: str) -> None:
+    """A device other than a terminal or /dev/null (/dev/zero, /dev/urandom) is endless input:
+    a file, a pipe or standard input is read; a device is refused before anything is read."""
+    import os
+    import stat
+
+    try:
+        fd = source.fileno()  # type: ignore[attr-defined]
+        st = os.fstat(fd)
+        empty = os.stat(os.devnull).st_rdev  # /dev/null: no records, at once
+    except (OSError, AttributeError, ValueError):
+        return
+    if (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) and not os.isatty(fd) and st.st_rdev != empty:
+        if input_path != "-":
+            source.close()  # type: ignore[attr-defined]
+        where = "standard input" if input_path == "-" else f"'{input_path}'"
+        raise UsageError(f"cannot read {where}: it is a device, not a file of records; give a file or a pipe")
 
 
 def _same_file(source: object, target: str) -> bool:
