@@ -522,17 +522,19 @@ def load_area(record: PluginRecord) -> Area:
     return Area(record, data, data_folder=folder, drafts=drafts)
 
 
-def same_names(areas: list[Area]) -> list[str]:
-    """A warning for each name that two or more of ``areas`` give themselves (case and spacing
-    aside): a plugin can copy another area's name, and headings, the site's index and handouts
-    would show two of it. The id tells them apart; the data does not say which is genuine."""
+def same_names(areas: list[Area]) -> list[tuple[list[str], str]]:
+    """(the ids, a warning) for each name that two or more of ``areas`` give themselves (case and
+    spacing aside): a plugin can copy another area's name, and headings, the site's index and
+    handouts would show two of it. The id tells them apart; the data does not say which is genuine."""
     by_name: dict[str, list[Area]] = {}
     for a in areas:
         by_name.setdefault(" ".join(a.name.casefold().split()), []).append(a)
     return [
-        f"areas {' and '.join(repr(a.id) for a in same)} {'both' if len(same) == 2 else 'all'} call themselves "
-        f"'{same[0].name}'; "
-        "check which plugin provides each ('thresholdkit plugins') before relying on either"
+        (
+            [a.id for a in same],
+            f"areas {' and '.join(repr(a.id) for a in same)} {'both' if len(same) == 2 else 'all'} call themselves "
+            f"'{same[0].name}'; check which plugin provides each ('thresholdkit plugins') before relying on either",
+        )
         for same in by_name.values()
         if len(same) > 1
     ]
@@ -660,7 +662,7 @@ class Registry:
                 self._leave_out(area_id, str(exc))
         if area_ids is None:
             self._report_unserved()
-        for message in same_names(out):
+        for _, message in same_names(out):
             self._leave_out(f"name:{message}", message)  # said once; both areas stay in
         return out
 

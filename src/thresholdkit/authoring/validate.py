@@ -157,9 +157,9 @@ def _note_same_names(reg: Any, report: list[dict[str, Any]]) -> None:
             areas.append(reg.load_area(area_id))
         except ThresholdkitError:
             continue
-    for message in same_names(areas):
+    for ids, message in same_names(areas):
         for entry in report:
-            if f"'{entry['area']}'" in message.split(" call themselves ")[0]:
+            if entry["area"] in ids:
                 entry["notes"].append(message)
 
 

@@ -15,6 +15,7 @@ The level rule is the one ``assess`` uses, :func:`thresholdkit.rules.level.final
 from __future__ import annotations
 
 import csv
+import functools
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -812,6 +813,7 @@ _DECIMAL = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9
 _SURROGATE = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8 (surrogateescape)
 
 
+@functools.cache  # one converter per column name, for the per-row reader too
 def _csv_converter(name: str) -> Callable[[str], Any] | None:
     """The conversion of one column's cells (what :func:`_csv_value` does for it), or None for text."""
     field = FACTS.get(name) or CASE_FIELDS.get(name)

@@ -16,7 +16,7 @@ from thresholdkit.model.errors import NotPublishedError, UsageError
 from thresholdkit.model.objects import DISCLAIMER, DOMAINS, LEVEL_COLOURS, Indicator, source_text
 from thresholdkit.render.views import repeats_name
 from thresholdkit.rules.filters import filter_indicators
-from thresholdkit.rules.hours import NO_OUT_OF_HOURS
+from thresholdkit.rules.hours import NO_OUT_OF_HOURS, call_lines
 
 
 def generated_on() -> str:
@@ -165,7 +165,7 @@ def area_model(
     # The lines to call, as ``contacts --at`` offers them: a number to ring, not a named post's
     # direct line. "Referral line" and "Out of hours" are the data's roles (thresholdkit's
     # grouping), not hours: a referral line's hours are shown only as printed.
-    lines = [c for c in contacts if c.get("phone") and c.get("kind") != "direct_line_of_post"]
+    lines = call_lines(contacts)
     in_hours = [contact_view(c) for c in lines if c["role"] in ("front_door", "mash")]
     out_hours = [contact_view(c) for c in lines if c["role"] == "out_of_hours"]
     referral = [contact_view(by_id[c]) for c in em["referral"]]

@@ -226,17 +226,23 @@ def bank_holiday(when: _dt.datetime | _dt.date) -> str | None:
     return lookup(when)
 
 
+def call_lines(contacts: Sequence[ContactData]) -> list[ContactData]:
+    """The lines 'call now' chooses between, in order: referral and out-of-hours lines that print a
+    number, a named post's direct line left out."""
+    return [
+        c for c in contacts if c["role"] in LINE_ROLES and c.get("kind") != "direct_line_of_post" and c.get("phone")
+    ]
+
+
 def status_at(contacts: Sequence[ContactData], when: _dt.datetime) -> OpeningAdvice:
     """Each contact's open state at ``when`` (UK time) and the line(s) to call, in order, with the
     reasons. Direct lines of named posts are never offered as the line to call."""
     from thresholdkit.data.bank_holidays import covers
 
-    when = in_range(to_uk(when))
+    when = to_uk(when)  # refuses a time outside YEARS, and a UK time the clocks skip
     by_id = {c["id"]: c for c in contacts}
     states: dict[str, tuple[bool | None, str]] = {c["id"]: is_open(c, by_id, when) for c in contacts}
-    lines = [
-        c for c in contacts if c["role"] in LINE_ROLES and c.get("kind") != "direct_line_of_post" and c.get("phone")
-    ]
+    lines = call_lines(contacts)
     in_hours = [c for c in lines if c["role"] in ("front_door", "mash")]
     out_hours = [c for c in lines if c["role"] == "out_of_hours"]
     holiday = bank_holiday(when)
@@ -346,15 +352,6 @@ def _range_error(what: str) -> str:
         f"{what} is outside the years thresholdkit can place in UK time; give a time from "
         f"{YEARS[0]}-01-01 00:00 to {YEARS[1]}-12-31 23:59 (UK time)"
     )
-
-
-def in_range(when: _dt.datetime) -> _dt.datetime:
-    """``when`` (UK time) if it falls in :data:`YEARS`; a UsageError naming the range if not."""
-    from thresholdkit.model.errors import UsageError
-
-    if not YEARS[0] <= when.year <= YEARS[1]:
-        raise UsageError(_range_error(f"the time {when.year:04d}-{when:%m-%d %H:%M}"))
-    return when
 
 
 def uk_zone() -> _dt.tzinfo:
